@@ -1,0 +1,39 @@
+import { settingsFromEnvironment } from "../../lib/settings";
+
+describe("run settings from the environment", () => {
+  it("uses the default config file, cdktf.out and local state when nothing is set", () => {
+    expect(settingsFromEnvironment({})).toEqual({ configFile: "config/delivery.yaml", outdir: "cdktf.out" });
+  });
+
+  it("reads DELIVERY_CONFIG and the cdktf CLI's CDKTF_OUTDIR", () => {
+    expect(settingsFromEnvironment({ DELIVERY_CONFIG: "config/other.yaml", CDKTF_OUTDIR: "/tmp/out" })).toMatchObject({
+      configFile: "config/other.yaml",
+      outdir: "/tmp/out",
+    });
+  });
+
+  it("switches to Terraform Cloud when TF_CLOUD_ORGANIZATION is set, with TF_CLOUD_HOSTNAME as the host", () => {
+    expect(settingsFromEnvironment({ TF_CLOUD_ORGANIZATION: "acme" }).terraformCloud).toEqual({ organization: "acme" });
+    expect(
+      settingsFromEnvironment({ TF_CLOUD_ORGANIZATION: "acme", TF_CLOUD_HOSTNAME: "tfe.example.com" }).terraformCloud,
+    ).toEqual({
+      organization: "acme",
+      hostname: "tfe.example.com",
+    });
+  });
+
+  it("treats empty variables as unset", () => {
+    expect(settingsFromEnvironment({ TF_CLOUD_ORGANIZATION: " ", DELIVERY_CONFIG: "" })).toEqual({
+      configFile: "config/delivery.yaml",
+      outdir: "cdktf.out",
+    });
+  });
+
+  it("rejects an organization or host that Terraform Cloud would not accept", () => {
+    expect(() =>
+      settingsFromEnvironment({ TF_CLOUD_ORGANIZATION: "acme corp", TF_CLOUD_HOSTNAME: "https://tfe/" }),
+    ).toThrow(
+      /TF_CLOUD_ORGANIZATION: must be a Terraform Cloud organization name[\s\S]*TF_CLOUD_HOSTNAME: must be a host name/,
+    );
+  });
+});

@@ -1,0 +1,131 @@
+import * as os from "node:os";
+import { STACK_IDS } from "../../lib/app";
+import { configWith } from "../support/config-text";
+import { loadDefaultConfig, stackOf, synthesizeConfig, synthesizeDefaultConfig } from "../support/synth";
+import { resourcesOf, stringsIn } from "../support/terraform-json";
+
+describe("the synthesized app", () => {
+  const app = synthesizeDefaultConfig();
+
+  it("has exactly the stacks github, staging and production", () => {
+    expect(Object.keys(app.stacks).sort()).toEqual([...STACK_IDS].sort());
+  });
+
+  it("synthesizes with no warnings or errors", () => {
+    expect(app.annotations).toEqual([]);
+  });
+
+  it("keeps each stack's state in a local file named by a relative path", () => {
+    for (const id of STACK_IDS) {
+      expect(stackOf(app, id).terraform.backend).toEqual({ local: { path: `../../../terraform.${id}.tfstate` } });
+    }
+  });
+
+  it("shares nothing between stacks through Terraform (no remote state, no cross-stack outputs)", () => {
+    for (const id of STACK_IDS) {
+      const stack = stackOf(app, id);
+      expect(stack.data?.terraform_remote_state).toBeUndefined();
+      expect(Object.keys(stack.output ?? {}).filter((name) => name.startsWith("cross-stack"))).toEqual([]);
+    }
+  });
+
+  it("writes no credential: the GitHub token comes from the environment, cluster and registry credentials from sensitive variables", () => {
+    expect(stackOf(app, "github").provider?.github).toEqual([{ owner: "acme-platform" }]);
+    for (const id of ["staging", "production"]) {
+      const stack = stackOf(app, id);
+      expect(stack.provider?.kubernetes).toEqual([
+        {
+          host: "${var.kubernetes_host}",
+          cluster_ca_certificate: "${var.kubernetes_cluster_ca_certificate}",
+          token: "${var.kubernetes_token}",
+        },
+      ]);
+      expect(stack.provider?.docker).toEqual([
+        {
+          registry_auth: [
+            { address: "ghcr.io", username: "${var.registry_username}", password: "${var.registry_password}" },
+          ],
+        },
+      ]);
+      for (const name of [
+        "kubernetes_host",
+        "kubernetes_cluster_ca_certificate",
+        "kubernetes_token",
+        "registry_username",
+        "registry_password",
+      ]) {
+        expect(stack.variable?.[name]).toMatchObject({ sensitive: true, nullable: false, type: "string" });
+      }
+    }
+  });
+
+  it("writes no absolute path of this machine into any stack", () => {
+    for (const [id, text] of Object.entries(app.files)) {
+      expect({ id, containsCwd: text.includes(process.cwd()), containsTmp: text.includes(os.tmpdir()) }).toEqual({
+        id,
+        containsCwd: false,
+        containsTmp: false,
+      });
+      const absolutePaths = stringsIn(stackOf(app, id)).filter((entry) =>
+        /^(\/[A-Za-z]+\/|[A-Za-z]:\\)/.test(entry.value),
+      );
+      expect(absolutePaths).toEqual([]);
+    }
+  });
+
+  it("gives each environment stack its own namespace from the config", () => {
+    expect(resourcesOf(stackOf(app, "staging"), "kubernetes_namespace_v1").map((r) => r.body.metadata)).toEqual([
+      expect.objectContaining({ name: "orders-staging" }),
+    ]);
+    expect(resourcesOf(stackOf(app, "production"), "kubernetes_namespace_v1").map((r) => r.body.metadata)).toEqual([
+      expect.objectContaining({ name: "orders-production" }),
+    ]);
+  });
+
+  it("creates every service's resources when the config lists several", () => {
+    const several = synthesizeConfig(
+      configWith([["services", 1], { name: "billing-api" }], [["services", 2], { name: "search-api" }]),
+    );
+    const repositories = resourcesOf(stackOf(several, "github"), "github_repository").map((r) => r.body.name);
+    expect(repositories).toEqual(expect.arrayContaining(["orders-api", "billing-api", "search-api"]));
+    for (const id of ["staging", "production"]) {
+      const environments = resourcesOf(stackOf(several, id), "github_repository_environment").map(
+        (r) => r.body.repository,
+      );
+      expect(environments).toEqual(expect.arrayContaining(["orders-api", "billing-api", "search-api"]));
+    }
+  });
+});
+
+describe("Terraform Cloud", () => {
+  const app = synthesizeConfig(loadDefaultConfig(), { terraformCloud: { organization: "acme" } });
+
+  it("gives every stack its own workspace, named <prefix>-<stack id>", () => {
+    for (const id of STACK_IDS) {
+      const stack = stackOf(app, id);
+      expect(stack.terraform.backend).toBeUndefined();
+      expect(stack.terraform.cloud).toEqual({
+        hostname: "app.terraform.io",
+        organization: "acme",
+        workspaces: { name: `orders-api-${id}` },
+      });
+    }
+  });
+
+  it("takes the workspace prefix from the config and the host from the options", () => {
+    const custom = synthesizeConfig(configWith([["terraformCloud", "workspacePrefix"], "shop"]), {
+      terraformCloud: { organization: "acme", hostname: "tfe.example.com" },
+    });
+    expect(stackOf(custom, "staging").terraform.cloud).toEqual({
+      hostname: "tfe.example.com",
+      organization: "acme",
+      workspaces: { name: "shop-staging" },
+    });
+  });
+
+  it("writes no token", () => {
+    for (const text of Object.values(app.files)) {
+      expect(text).not.toMatch(/"token"\s*:\s*"(?!\$\{var\.)/);
+    }
+  });
+});

@@ -1,0 +1,149 @@
+import { execFileSync, spawnSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { editedDefaultConfig } from "../support/config-text";
+import { PROJECT_ROOT } from "../support/synth";
+
+// These tests run the real commands, as a user would, in child processes.
+jest.setTimeout(60_000);
+
+const QUIET_ENV = { CHECKPOINT_DISABLE: "1", DISABLE_VERSION_CHECK: "1", FORCE_COLOR: "0" };
+
+function scratchDir(prefix: string): string {
+  return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+}
+
+function runSynth(cwd: string, env: Record<string, string> = {}) {
+  const childEnv: NodeJS.ProcessEnv = { ...process.env, ...QUIET_ENV, ...env };
+  for (const name of ["TF_CLOUD_ORGANIZATION", "TF_CLOUD_HOSTNAME", "DELIVERY_CONFIG", "CDKTF_OUTDIR"]) {
+    if (!(name in env)) delete childEnv[name];
+  }
+  return spawnSync("npm", ["run", "--silent", "synth"], { cwd, env: childEnv, encoding: "utf8" });
+}
+
+/** Every file under a directory, by relative path, with its content. */
+function filesUnder(dir: string): Record<string, string> {
+  const files: Record<string, string> = {};
+  for (const entry of fs.readdirSync(dir, { recursive: true, withFileTypes: true })) {
+    if (entry.isFile()) {
+      const full = path.join(entry.parentPath, entry.name);
+      files[path.relative(dir, full)] = fs.readFileSync(full, "utf8");
+    }
+  }
+  return files;
+}
+
+/** A copy of the project's sources at another path, sharing node_modules. */
+function copyOfProject(): string {
+  const dir = path.join(scratchDir("project-copy-"), "some", "nested", "checkout");
+  fs.mkdirSync(dir, { recursive: true });
+  for (const entry of [
+    "main.ts",
+    "package.json",
+    "cdktf.json",
+    "tsconfig.json",
+    "config",
+    "lib",
+    "constructs",
+    "stacks",
+    "scripts",
+  ]) {
+    fs.cpSync(path.join(PROJECT_ROOT, entry), path.join(dir, entry), { recursive: true });
+  }
+  fs.symlinkSync(path.join(PROJECT_ROOT, "node_modules"), path.join(dir, "node_modules"));
+  return dir;
+}
+
+describe("npm run synth", () => {
+  it("writes cdktf.out/stacks/<id>/cdk.tf.json for every stack and a manifest", () => {
+    const project = copyOfProject();
+    const result = runSynth(project);
+    expect(result.stderr).toBe("");
+    expect(result.status).toBe(0);
+    expect(Object.keys(filesUnder(path.join(project, "cdktf.out"))).sort()).toEqual([
+      "manifest.json",
+      "stacks/github/cdk.tf.json",
+      "stacks/production/cdk.tf.json",
+      "stacks/staging/cdk.tf.json",
+    ]);
+  });
+
+  it("gives byte-identical output in two different directories", () => {
+    const first = copyOfProject();
+    const second = copyOfProject();
+    expect(runSynth(first).status).toBe(0);
+    expect(runSynth(second).status).toBe(0);
+    const firstFiles = filesUnder(path.join(first, "cdktf.out"));
+    expect(filesUnder(path.join(second, "cdktf.out"))).toEqual(firstFiles);
+    expect(Object.values(firstFiles).join("\n")).not.toContain(first);
+  });
+
+  it("uses Terraform Cloud workspaces when TF_CLOUD_ORGANIZATION is set", () => {
+    const outdir = scratchDir("synth-cloud-");
+    const result = runSynth(PROJECT_ROOT, { TF_CLOUD_ORGANIZATION: "acme", CDKTF_OUTDIR: outdir });
+    expect(result.status).toBe(0);
+    const staging = JSON.parse(fs.readFileSync(path.join(outdir, "stacks/staging/cdk.tf.json"), "utf8")) as {
+      terraform: { cloud?: unknown; backend?: unknown };
+    };
+    expect(staging.terraform.cloud).toEqual({
+      hostname: "app.terraform.io",
+      organization: "acme",
+      workspaces: { name: "orders-api-staging" },
+    });
+    expect(staging.terraform.backend).toBeUndefined();
+  });
+
+  describe("with a bad configuration", () => {
+    it.each([
+      ["malformed YAML", "github: [\n", /not valid YAML/],
+      [
+        "an unknown key",
+        editedDefaultConfig([["services", 0, "colour"], "blue"]),
+        /services\[0\]\.colour: unknown key/,
+      ],
+      [
+        "a wrong type",
+        editedDefaultConfig([["services", 0, "port"], "http"]),
+        /services\[0\]\.port: must be of type number/,
+      ],
+      [
+        "an out-of-range value",
+        editedDefaultConfig([["environments", "staging", "replicas", "min"], 0]),
+        /environments\.staging\.replicas\.min: must be at least 1/,
+      ],
+      ["a missing file", undefined, /missing\.yaml: file not found/],
+    ])("fails on %s, names the file and field, and leaves an existing cdktf.out as it was", (_, text, message) => {
+      const dir = scratchDir("bad-config-");
+      const configFile = path.join(dir, text === undefined ? "missing.yaml" : "delivery.yaml");
+      if (text !== undefined) fs.writeFileSync(configFile, text);
+      const outdir = path.join(dir, "cdktf.out");
+      fs.mkdirSync(path.join(outdir, "stacks", "staging"), { recursive: true });
+      fs.writeFileSync(path.join(outdir, "stacks", "staging", "cdk.tf.json"), "previous output");
+      const before = filesUnder(outdir);
+
+      const result = runSynth(PROJECT_ROOT, { DELIVERY_CONFIG: configFile, CDKTF_OUTDIR: outdir });
+
+      expect(result.status).toBe(1);
+      expect(result.stderr).toContain(configFile);
+      expect(result.stderr).toMatch(message);
+      expect(result.stdout).toBe("");
+      expect(filesUnder(outdir)).toEqual(before);
+    });
+  });
+});
+
+describe("npx cdktf synth", () => {
+  it("produces the same files as npm run synth", () => {
+    const project = copyOfProject();
+    expect(runSynth(project).status).toBe(0);
+    const ours = filesUnder(path.join(project, "cdktf.out"));
+    fs.rmSync(path.join(project, "cdktf.out"), { recursive: true });
+    execFileSync(path.join(PROJECT_ROOT, "node_modules/.bin/cdktf"), ["synth"], {
+      cwd: project,
+      env: { ...process.env, ...QUIET_ENV, CI: "1" },
+      stdio: "pipe",
+    });
+    expect(filesUnder(path.join(project, "cdktf.out"))).toEqual(ours);
+  });
+});

@@ -1,0 +1,2 @@
+export * from "./service-repository";
+export * from "./deployment-environment";

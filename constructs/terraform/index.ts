@@ -1,0 +1,2 @@
+export * from "./sensitive-variable";
+export * from "./template-literal";

@@ -1,0 +1,16 @@
+/** @type {import('jest').Config} */
+module.exports = {
+  testEnvironment: "node",
+  roots: ["<rootDir>/__tests__"],
+  testMatch: ["**/*.test.ts"],
+  // swc strips types only; `tsc --noEmit` type-checks once, before jest runs.
+  transform: {
+    "^.+\\.(t|j|mj)s$": ["@swc/jest", { jsc: { target: "es2022" }, module: { type: "commonjs" } }],
+  },
+  // kubernetes-models ships ES modules only (PITFALLS 4): let swc turn them into CommonJS.
+  transformIgnorePatterns: ["/node_modules/(?!(kubernetes-models|@kubernetes-models)/)"],
+  setupFilesAfterEnv: ["<rootDir>/__tests__/support/setup-jest.ts"],
+  collectCoverageFrom: ["main.ts", "lib/**/*.ts", "constructs/**/*.ts", "stacks/**/*.ts"],
+  coverageThreshold: { global: { lines: 85 } },
+  coverageReporters: ["text-summary", "lcov"],
+};

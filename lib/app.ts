@@ -1,0 +1,35 @@
+import { App } from "cdktf";
+import { EnvironmentStack } from "../stacks/environment-stack";
+import { GithubStack } from "../stacks/github-stack";
+import type { StateBackend } from "../stacks/state-backend";
+import { ENVIRONMENT_NAMES, type DeliveryConfig } from "./config";
+
+/** The stack ids, in deployment order. They name workspaces and `cdktf deploy <id>`: a contract. */
+export const STACK_IDS = ["github", ...ENVIRONMENT_NAMES] as const;
+export type StackId = (typeof STACK_IDS)[number];
+
+export interface DeliveryAppOptions {
+  /** Where `synth()` writes. @default "cdktf.out" (or `CDKTF_OUTDIR`, which the cdktf CLI sets) */
+  readonly outdir?: string;
+  /** Terraform Cloud settings; local state files when absent. @default local state */
+  readonly terraformCloud?: {
+    readonly organization: string;
+    /** @default "app.terraform.io" */
+    readonly hostname?: string;
+  };
+}
+
+/** Builds every stack from a validated configuration. Reads no file and no environment variable. */
+export function buildDeliveryApp(config: DeliveryConfig, options: DeliveryAppOptions = {}): App {
+  // skipBackendValidation: cdktf would otherwise warn about local state; the backend is explicit.
+  const app = new App({ outdir: options.outdir, skipBackendValidation: true });
+  const backend: StateBackend = options.terraformCloud
+    ? { kind: "cloud", ...options.terraformCloud, workspacePrefix: config.terraformCloud.workspacePrefix }
+    : { kind: "local" };
+
+  new GithubStack(app, "github", { config, backend });
+  for (const environment of ENVIRONMENT_NAMES) {
+    new EnvironmentStack(app, environment, { config, environment, backend });
+  }
+  return app;
+}

@@ -1,0 +1,76 @@
+import { z } from "zod";
+import { dnsLabel, githubLogin, githubTeamSlug, replicaBounds } from "./primitives";
+
+export const ENVIRONMENT_NAMES = ["staging", "production"] as const;
+export type EnvironmentName = (typeof ENVIRONMENT_NAMES)[number];
+
+export const ROLLOUT_STRATEGIES = ["rolling", "blue-green"] as const;
+
+/** GitHub allows at most six required reviewers (users and teams together) per environment. */
+const MAX_REVIEWERS = 6;
+
+const approvalGate = z
+  .strictObject({
+    reviewers: z
+      .strictObject({
+        users: z.array(githubLogin).default([]),
+        teams: z.array(githubTeamSlug).default([]),
+      })
+      .prefault({})
+      .refine((reviewers) => reviewers.users.length + reviewers.teams.length <= MAX_REVIEWERS, {
+        message: `at most ${MAX_REVIEWERS} reviewers (users and teams together) are allowed by GitHub`,
+      }),
+    /** Minutes GitHub waits after approval before the job runs (GitHub allows 0-43200). */
+    waitTimerMinutes: z
+      .number()
+      .int("must be a whole number of minutes")
+      .min(0, "must be from 0 to 43200 minutes (30 days)")
+      .max(43200, "must be from 0 to 43200 minutes (30 days)")
+      .default(0),
+  })
+  .prefault({});
+
+function environmentSchema(defaults: {
+  branch: string;
+  namespace: string;
+  replicas: { min: number; max: number };
+  strategy: (typeof ROLLOUT_STRATEGIES)[number];
+}) {
+  return z
+    .strictObject({
+      /** The branch whose pushes deploy to this environment. */
+      branch: z
+        .string()
+        .regex(/^[A-Za-z0-9._/-]+$/, "must be a git branch name")
+        .default(defaults.branch),
+      /** The Kubernetes namespace the services run in. */
+      namespace: dnsLabel(63).default(defaults.namespace),
+      /** Default autoscaling bounds of every service; a service may override them. */
+      replicas: replicaBounds.default(defaults.replicas),
+      approval: approvalGate,
+      strategy: z
+        .enum(ROLLOUT_STRATEGIES, { error: `must be one of: ${ROLLOUT_STRATEGIES.join(", ")}` })
+        .default(defaults.strategy),
+    })
+    .prefault({});
+}
+
+export const environmentsSchema = z
+  .strictObject({
+    staging: environmentSchema({
+      branch: "develop",
+      namespace: "staging",
+      replicas: { min: 1, max: 3 },
+      strategy: "rolling",
+    }),
+    production: environmentSchema({
+      branch: "main",
+      namespace: "production",
+      replicas: { min: 2, max: 10 },
+      strategy: "blue-green",
+    }),
+  })
+  .prefault({});
+
+export type ParsedEnvironments = z.output<typeof environmentsSchema>;
+export type ParsedEnvironment = ParsedEnvironments[EnvironmentName];

@@ -1,0 +1,140 @@
+import { z } from "zod";
+import { environmentsSchema } from "./environment";
+import { githubLogin } from "./primitives";
+import { serviceSchema } from "./service";
+
+/** Production keeps serving through a node drain or a bad pod only with two replicas or more. */
+export const PRODUCTION_MIN_REPLICAS = 2;
+
+/** Terraform Cloud workspace names: letters, digits, '-' and '_', at most 90 characters. */
+const workspacePrefix = z
+  .string()
+  .regex(/^[A-Za-z0-9_-]{1,70}$/, "must be 1-70 letters, digits, '-' or '_' (a Terraform Cloud workspace name prefix)");
+
+const rawDeliveryConfigSchema = z.strictObject({
+  github: z.strictObject({
+    /** The user or organisation that owns every service repository. */
+    owner: githubLogin,
+  }),
+  services: z.array(serviceSchema).min(1, "list at least one service"),
+  environments: environmentsSchema,
+  terraformCloud: z
+    .strictObject({
+      /** Workspaces are named `<prefix>-<stack id>`. @default the first service's name */
+      workspacePrefix: workspacePrefix.optional(),
+    })
+    .prefault({}),
+});
+
+export const deliveryConfigSchema = rawDeliveryConfigSchema
+  // zod runs cross-field rules only once every field has the right type.
+  .superRefine((config, ctx) => {
+    reportDuplicates(
+      config.services.map((service) => service.name),
+      (index) => ["services", index, "name"],
+      ctx,
+    );
+    reportDuplicates(
+      config.services.map((service) => service.repository ?? service.name),
+      (index) => ["services", index, "repository"],
+      ctx,
+    );
+
+    const { staging, production } = config.environments;
+    const reviewers = production.approval.reviewers;
+    if (reviewers.users.length + reviewers.teams.length === 0) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["environments", "production", "approval", "reviewers"],
+        message:
+          "production needs at least one reviewer (a user login or a team slug): it deploys behind an approval gate",
+      });
+    }
+    const productionMinimums: { path: (string | number)[]; min: number }[] = [
+      { path: ["environments", "production", "replicas", "min"], min: production.replicas.min },
+      ...config.services.flatMap((service, index) => {
+        const override = service.environments.production.replicas;
+        return override
+          ? [{ path: ["services", index, "environments", "production", "replicas", "min"], min: override.min }]
+          : [];
+      }),
+    ];
+    for (const { path, min } of productionMinimums.filter((entry) => entry.min < PRODUCTION_MIN_REPLICAS)) {
+      ctx.addIssue({
+        code: "custom",
+        path,
+        message: `must be at least ${PRODUCTION_MIN_REPLICAS} in production so one pod survives a node drain (got ${min})`,
+      });
+    }
+    if (staging.namespace === production.namespace) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["environments", "production", "namespace"],
+        message: `must differ from the staging namespace ('${staging.namespace}'): environments are isolated by namespace`,
+      });
+    }
+  })
+  .transform(resolveDefaults);
+
+/**
+ * Fills the defaults that depend on other fields, so that stacks and constructs read one
+ * complete object and never repeat a fallback.
+ */
+function resolveDefaults(config: z.output<typeof rawDeliveryConfigSchema>) {
+  const services = config.services.map((service) => {
+    const repository = service.repository ?? service.name;
+    const image = qualifyImage(service.image ?? `${config.github.owner}/${repository}`.toLowerCase());
+    const environments = {
+      staging: {
+        ...service.environments.staging,
+        replicas: service.environments.staging.replicas ?? config.environments.staging.replicas,
+      },
+      production: {
+        ...service.environments.production,
+        replicas: service.environments.production.replicas ?? config.environments.production.replicas,
+      },
+    };
+    return { ...service, repository, image, environments };
+  });
+  const [firstService] = services;
+  return {
+    ...config,
+    services,
+    terraformCloud: {
+      workspacePrefix: config.terraformCloud.workspacePrefix ?? firstService?.name ?? "delivery",
+    },
+  };
+}
+
+/** An image without a registry host is on GHCR; Docker's implicit docker.io is never assumed. */
+function qualifyImage(image: string): string {
+  const [first, ...rest] = image.split("/");
+  const hasRegistryHost = rest.length > 0 && first !== undefined && /[.:]/.test(first);
+  return hasRegistryHost ? image : `ghcr.io/${image}`;
+}
+
+function reportDuplicates(
+  values: readonly string[],
+  pathOf: (index: number) => (string | number)[],
+  ctx: z.RefinementCtx,
+): void {
+  const firstIndex = new Map<string, number>();
+  values.forEach((value, index) => {
+    const first = firstIndex.get(value);
+    if (first === undefined) {
+      firstIndex.set(value, index);
+      return;
+    }
+    ctx.addIssue({
+      code: "custom",
+      path: pathOf(index),
+      message: `must be unique: '${value}' is already used by services[${first}]`,
+    });
+  });
+}
+
+export type DeliveryConfigInput = z.input<typeof deliveryConfigSchema>;
+/** The validated configuration with every default filled in: what stacks and constructs read. */
+export type DeliveryConfig = z.output<typeof deliveryConfigSchema>;
+export type ServiceConfig = DeliveryConfig["services"][number];
+export type EnvironmentConfig = DeliveryConfig["environments"]["staging"];

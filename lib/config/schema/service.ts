@@ -1,0 +1,131 @@
+import { z } from "zod";
+import { parseQuantity } from "../quantity";
+import {
+  actionsName,
+  cpuQuantity,
+  dnsLabel,
+  githubRepositoryName,
+  httpPath,
+  memoryQuantity,
+  port,
+  replicaBounds,
+} from "./primitives";
+
+const resourceAmounts = z.strictObject({
+  cpu: cpuQuantity,
+  memory: memoryQuantity,
+  ephemeralStorage: memoryQuantity,
+});
+
+/**
+ * Requests are what the scheduler reserves; limits are the ceiling. Defaults follow the spec
+ * (limit 1 CPU, 512Mi) with requests at a quarter of the CPU and half of the memory.
+ */
+const resources = z
+  .strictObject({
+    requests: resourceAmounts.partial().prefault({}),
+    limits: resourceAmounts.partial().prefault({}),
+  })
+  .prefault({})
+  .transform((value) => ({
+    requests: { cpu: "250m", memory: "256Mi", ephemeralStorage: "64Mi", ...value.requests },
+    limits: { cpu: "1", memory: "512Mi", ephemeralStorage: "256Mi", ...value.limits },
+  }))
+  .superRefine((value, ctx) => {
+    for (const key of ["cpu", "memory", "ephemeralStorage"] as const) {
+      const request = parseQuantity(value.requests[key]);
+      const limit = parseQuantity(value.limits[key]);
+      if (request !== undefined && limit !== undefined && limit < request) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["limits", key],
+          message: `must be at least the request (${value.requests[key]}); got ${value.limits[key]}`,
+        });
+      }
+    }
+  });
+
+const healthPaths = z
+  .strictObject({
+    startup: httpPath.default("/health"),
+    readiness: httpPath.default("/readiness"),
+    liveness: httpPath.default("/liveness"),
+  })
+  .prefault({});
+
+const autoscaling = z
+  .strictObject({
+    targetCpuUtilizationPercent: z.number().int().min(10).max(100).default(70),
+    targetMemoryUtilizationPercent: z.number().int().min(10).max(100).default(80),
+    /** How long load must stay low before pods are removed; damps flapping. */
+    scaleDownStabilizationSeconds: z.number().int().min(0).max(3600).default(300),
+  })
+  .prefault({});
+
+const secretNames = z
+  .strictObject({
+    /** Repository-level Actions secrets (notification webhooks, scanner tokens). */
+    repository: z.array(actionsName).default([]),
+    /** Secrets of each deployment environment (cluster credentials, database URLs, signing keys). */
+    environment: z.array(actionsName).default([]),
+  })
+  .prefault({});
+
+const variableValues = z.record(actionsName, z.string());
+
+const variables = z
+  .strictObject({
+    /** Repository-level Actions variables. */
+    repository: variableValues.default({}),
+    /** Actions variables set in every deployment environment of this service. */
+    environment: variableValues.default({}),
+  })
+  .prefault({});
+
+/** Per-environment settings of one service; each overrides the environment's default. */
+const serviceEnvironment = z
+  .strictObject({
+    /** Autoscaling bounds of this service in this environment. */
+    replicas: replicaBounds.optional(),
+    /** The public URL of this service in this environment (an Actions variable and the health check base). */
+    url: z.url({ protocol: /^https?$/, error: "must be an http(s) URL" }).optional(),
+    /** Extra environment-level Actions variables for this environment only. */
+    variables: variableValues.default({}),
+  })
+  .prefault({});
+
+/**
+ * An OCI repository reference without tag or digest (`ghcr.io/acme/orders-api`). A reference
+ * without a registry host (`acme/orders-api`) is taken to be on ghcr.io.
+ */
+const imageRepository = z
+  .string()
+  .regex(
+    /^(?:[a-z0-9]+(?:[.-][a-z0-9]+)*(?::[0-9]+)?\/)?[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*$/,
+    "must be an OCI image repository such as 'ghcr.io/acme/orders-api', lowercase, without tag or digest",
+  );
+
+export const serviceSchema = z.strictObject({
+  /** The service's name: Kubernetes object names and the image name derive from it. */
+  name: dnsLabel(40),
+  /** @default the service name */
+  repository: githubRepositoryName.optional(),
+  /** @default ghcr.io/<owner>/<repository>, lowercased */
+  image: imageRepository.optional(),
+  /** The container's HTTP port. */
+  port: port.default(8000),
+  healthPaths,
+  resources,
+  autoscaling,
+  secrets: secretNames,
+  variables,
+  environments: z
+    .strictObject({
+      staging: serviceEnvironment,
+      production: serviceEnvironment,
+    })
+    .prefault({}),
+});
+
+export type ServiceInput = z.input<typeof serviceSchema>;
+export type ParsedService = z.output<typeof serviceSchema>;

@@ -1,0 +1,32 @@
+import { buildDeliveryApp } from "./lib/app";
+import { ConfigError, loadConfig } from "./lib/config";
+import { settingsFromEnvironment } from "./lib/settings";
+import { synthesizeAllOrNothing, SynthError } from "./lib/synth";
+
+/**
+ * Validates the configuration, then synthesizes every stack. Configuration is checked before the
+ * app exists, and the output is replaced only when every stack synthesized: a bad config or a
+ * policy error leaves an existing cdktf.out untouched.
+ */
+function main(): number {
+  try {
+    const settings = settingsFromEnvironment(process.env);
+    const config = loadConfig(settings.configFile);
+    const annotations = synthesizeAllOrNothing(
+      (outdir) => buildDeliveryApp(config, { outdir, terraformCloud: settings.terraformCloud }),
+      settings.outdir,
+    );
+    for (const annotation of annotations) {
+      console.error(`${annotation.level}: [${annotation.constructPath}] ${annotation.message}`);
+    }
+    return 0;
+  } catch (error) {
+    if (error instanceof ConfigError || error instanceof SynthError) {
+      console.error(error.message);
+      return 1;
+    }
+    throw error;
+  }
+}
+
+process.exitCode = main();

@@ -1,0 +1,51 @@
+import { DockerProvider } from "@cdktf/provider-docker/lib/provider";
+import { GithubProvider } from "@cdktf/provider-github/lib/provider";
+import { KubernetesProvider } from "@cdktf/provider-kubernetes/lib/provider";
+import type { Construct } from "constructs";
+import { SensitiveVariable } from "../constructs/terraform";
+
+/**
+ * The GitHub provider with no credential in the output: it reads `GITHUB_TOKEN` (a token with
+ * `repo` and `workflow` scopes, or a GitHub App installation) from the environment at plan time.
+ */
+export function githubProvider(scope: Construct, owner: string): GithubProvider {
+  return new GithubProvider(scope, "github", { owner });
+}
+
+/** The Kubernetes provider, authenticated only through sensitive Terraform variables. */
+export function kubernetesProvider(scope: Construct): KubernetesProvider {
+  const host = new SensitiveVariable(scope, "kubernetes_host", {
+    description: "API server URL of the cluster this environment deploys to (https://...)",
+  });
+  const clusterCaCertificate = new SensitiveVariable(scope, "kubernetes_cluster_ca_certificate", {
+    description: "PEM-encoded CA certificate of the cluster's API server",
+  });
+  const token = new SensitiveVariable(scope, "kubernetes_token", {
+    description: "Bearer token of the deploying service account (scoped to this environment's namespace)",
+  });
+  return new KubernetesProvider(scope, "kubernetes", {
+    host: host.stringValue,
+    clusterCaCertificate: clusterCaCertificate.stringValue,
+    token: token.stringValue,
+  });
+}
+
+/**
+ * The Docker provider, used here only to talk to registries: it resolves tags to digests. Registry
+ * credentials come from sensitive variables; no Docker engine is needed at plan time.
+ */
+export function registryProvider(scope: Construct, registries: readonly string[]): DockerProvider {
+  const username = new SensitiveVariable(scope, "registry_username", {
+    description: "User name for the container registry (for GHCR: the GitHub user or app owning the token)",
+  });
+  const password = new SensitiveVariable(scope, "registry_password", {
+    description: "Token with read:packages for the container registry",
+  });
+  return new DockerProvider(scope, "docker", {
+    registryAuth: registries.map((address) => ({
+      address,
+      username: username.stringValue,
+      password: password.stringValue,
+    })),
+  });
+}
