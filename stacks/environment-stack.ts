@@ -1,4 +1,5 @@
 import type { Construct } from "constructs";
+import { ServiceImage } from "../constructs/docker";
 import { DeploymentEnvironment } from "../constructs/github";
 import { RestrictedNamespace } from "../constructs/kubernetes";
 import type { DeliveryConfig, EnvironmentName } from "../lib/config";
@@ -34,6 +35,8 @@ export class EnvironmentStack extends DeliveryStack {
         environment: environmentName,
         waitTimerMinutes: environment.approval.waitTimerMinutes,
       });
+      // Placeholder wiring until the images work lands: the environment's branch name as tag.
+      new ServiceImage(this, `${service.name}-image`, { repository: service.image, tag: environment.branch });
     }
   }
 }

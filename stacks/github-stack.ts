@@ -1,5 +1,6 @@
 import type { Construct } from "constructs";
-import { ServiceRepository } from "../constructs/github";
+import { ManagedFiles, ServiceRepository } from "../constructs/github";
+import { serviceWorkflowFiles } from "../constructs/workflows";
 import type { DeliveryConfig } from "../lib/config";
 import { DeliveryStack, type DeliveryStackProps } from "./delivery-stack";
 import { githubProvider } from "./providers";
@@ -16,10 +17,15 @@ export class GithubStack extends DeliveryStack {
     githubProvider(this, config.github.owner);
 
     for (const service of config.services) {
-      new ServiceRepository(this, service.name, {
+      const repository = new ServiceRepository(this, service.name, {
         name: service.repository,
         description: `${service.name}: containerised Python web service`,
       });
+      const files = new ManagedFiles(this, `${service.name}-files`, {
+        repository: service.repository,
+        files: [...serviceWorkflowFiles({ serviceName: service.name })],
+      });
+      files.node.addDependency(repository);
     }
   }
 }

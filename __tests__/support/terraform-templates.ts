@@ -55,15 +55,19 @@ export function terraformTemplateErrors(stack: TerraformJson): TemplateError[] {
     fs.writeFileSync(path.join(dir, "main.tf.json"), lines.join("\n"));
     const output = runTerraformValidate(dir);
     const diagnostics = (JSON.parse(output) as { diagnostics: Diagnostic[] }).diagnostics;
-    return diagnostics
-      .filter(
-        (diagnostic) => diagnostic.severity === "error" && diagnostic.summary !== "Reference to undeclared resource",
-      )
-      .map((diagnostic) => {
-        const line = diagnostic.range?.start.line ?? 0;
-        const entry = strings[line - firstLocalLine];
-        return { path: entry?.path ?? `line ${line}`, summary: diagnostic.summary, detail: diagnostic.detail };
-      });
+    return (
+      diagnostics
+        .filter(
+          (diagnostic) => diagnostic.severity === "error" && diagnostic.summary !== "Reference to undeclared resource",
+        )
+        .map((diagnostic) => {
+          const line = diagnostic.range?.start.line ?? 0;
+          const entry = strings[line - firstLocalLine];
+          return { path: entry?.path ?? `line ${line}`, summary: diagnostic.summary, detail: diagnostic.detail };
+        })
+        // terraform reports diagnostics in no fixed order
+        .sort((a, b) => a.path.localeCompare(b.path) || a.summary.localeCompare(b.summary))
+    );
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }

@@ -1,2 +1,4 @@
-export * from "./service-repository";
 export * from "./deployment-environment";
+export * from "./managed-file";
+export * from "./managed-files";
+export * from "./service-repository";
