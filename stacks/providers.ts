@@ -14,13 +14,13 @@ export function githubProvider(scope: Construct, owner: string): GithubProvider 
 
 /** The Kubernetes provider, authenticated only through sensitive Terraform variables. */
 export function kubernetesProvider(scope: Construct): KubernetesProvider {
-  const host = new SensitiveVariable(scope, "kubernetes_host", {
+  const host = SensitiveVariable.of(scope, "kubernetes_host", {
     description: "API server URL of the cluster this environment deploys to (https://...)",
   });
-  const clusterCaCertificate = new SensitiveVariable(scope, "kubernetes_cluster_ca_certificate", {
+  const clusterCaCertificate = SensitiveVariable.of(scope, "kubernetes_cluster_ca_certificate", {
     description: "PEM-encoded CA certificate of the cluster's API server",
   });
-  const token = new SensitiveVariable(scope, "kubernetes_token", {
+  const token = SensitiveVariable.of(scope, "kubernetes_token", {
     description: "Bearer token of the deploying service account (scoped to this environment's namespace)",
   });
   return new KubernetesProvider(scope, "kubernetes", {
@@ -35,10 +35,10 @@ export function kubernetesProvider(scope: Construct): KubernetesProvider {
  * credentials come from sensitive variables; no Docker engine is needed at plan time.
  */
 export function registryProvider(scope: Construct, registries: readonly string[]): DockerProvider {
-  const username = new SensitiveVariable(scope, "registry_username", {
+  const username = SensitiveVariable.of(scope, "registry_username", {
     description: "User name for the container registry (for GHCR: the GitHub user or app owning the token)",
   });
-  const password = new SensitiveVariable(scope, "registry_password", {
+  const password = SensitiveVariable.of(scope, "registry_password", {
     description: "Token with read:packages for the container registry",
   });
   return new DockerProvider(scope, "docker", {

@@ -1,1 +1,2 @@
 export * from "./service-image";
+export * from "./image-variable";

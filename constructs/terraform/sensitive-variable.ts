@@ -1,4 +1,4 @@
-import { TerraformVariable } from "cdktf";
+import { TerraformStack, TerraformVariable } from "cdktf";
 import type { Construct } from "constructs";
 
 /** Terraform variable names: what `TF_VAR_<name>` and Terraform Cloud workspace variables use. */
@@ -14,15 +14,30 @@ export interface SensitiveVariableProps {
  * in the synthesized JSON; it arrives at plan time from `TF_VAR_<name>` or from a sensitive
  * Terraform Cloud workspace variable. This is the only way a secret enters a stack.
  *
- * The Terraform name is exactly `name`, wherever in the tree the variable is created, so that the
- * names users set stay stable when constructs move.
+ * Variables live at the top of their stack and are named exactly `name`, wherever they are
+ * requested from, so that the names users set stay stable when constructs move, and so that two
+ * constructs needing the same secret (a GitHub environment secret and a Kubernetes Secret) share
+ * one variable: use `SensitiveVariable.of`.
  */
 export class SensitiveVariable extends TerraformVariable {
-  constructor(scope: Construct, name: string, props: SensitiveVariableProps) {
+  /** The stack's variable `name`, created on first use. */
+  static of(scope: Construct, name: string, props: SensitiveVariableProps): SensitiveVariable {
+    const stack = TerraformStack.of(scope);
+    const existing = stack.node.tryFindChild(name);
+    if (existing instanceof SensitiveVariable) {
+      return existing;
+    }
+    if (existing !== undefined) {
+      throw new Error(`'${name}' already names another construct at the top of stack ${stack.node.id}`);
+    }
+    return new SensitiveVariable(stack, name, props);
+  }
+
+  private constructor(stack: TerraformStack, name: string, props: SensitiveVariableProps) {
     if (!VARIABLE_NAME.test(name)) {
       throw new Error(`Sensitive variable name '${name}' must match ${VARIABLE_NAME.source}`);
     }
-    super(scope, name, {
+    super(stack, name, {
       type: "string",
       sensitive: true,
       nullable: false,
@@ -30,4 +45,17 @@ export class SensitiveVariable extends TerraformVariable {
     });
     this.overrideLogicalId(name);
   }
+}
+
+/** `orders-api` -> `orders_api`: a service name in Terraform variable form. */
+export function snakeCase(name: string): string {
+  return name.toLowerCase().replace(/[^a-z0-9]+/g, "_");
+}
+
+/**
+ * The sensitive variable holding one secret of one service: `orders-api` + `DATABASE_URL` ->
+ * `orders_api_database_url` (so `TF_VAR_orders_api_database_url`).
+ */
+export function secretVariableName(serviceName: string, secretName: string): string {
+  return `${snakeCase(serviceName)}_${snakeCase(secretName)}`;
 }

@@ -18,3 +18,12 @@ export function serviceWorkflowFiles(_props: ServicePipelineProps): ManagedFile[
 export function requiredStatusChecks(): string[] {
   return ["quality", "tests", "container"];
 }
+
+/**
+ * The repository secrets the generated workflows read (Terraform Cloud token, notification
+ * webhooks). The governance constructs declare them in every service repository, so a workflow
+ * never references a secret that Terraform does not manage. Placeholder until the model lands.
+ */
+export function pipelineSecretNames(): string[] {
+  return ["TF_API_TOKEN", "SLACK_WEBHOOK_URL", "DISCORD_WEBHOOK_URL"];
+}
