@@ -1,2 +1,1 @@
 export * from "./service-image";
-export * from "./image-variable";

@@ -1,2 +1,3 @@
 export * from "./sensitive-variable";
 export * from "./template-literal";
+export * from "./deployment-variables";
