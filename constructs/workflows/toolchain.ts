@@ -1,0 +1,59 @@
+import { Step } from "./step";
+
+/** The Python every job of a service runs (the spec's version; the image's base is the same). */
+export const PYTHON_VERSION = "3.13.6";
+
+/**
+ * The uv release the jobs install. The spec asks for 0.8.6 or newer; this is the newest release
+ * whose checksum setup-uv v10.0.1 ships (`src/download/checksum/known-checksums.ts`), so the
+ * binary is verified against a checksum pinned together with the action.
+ */
+export const UV_VERSION = "0.12.4";
+
+/** The job's repository at the triggering commit; the token is not left behind in `.git/config`. */
+export function checkoutStep(options: { readonly fullHistory?: boolean } = {}): Step {
+  return new Step({
+    name: options.fullHistory === true ? "Check out (full history and tags, for the version)" : "Check out",
+    uses: "actions/checkout",
+    with: {
+      "persist-credentials": false,
+      ...(options.fullHistory === true ? { "fetch-depth": 0 } : {}),
+    },
+  });
+}
+
+/** uv and Python, with uv's download cache keyed on the lock file. */
+export function setupUvStep(): Step {
+  return new Step({
+    name: `Set up Python ${PYTHON_VERSION} and uv ${UV_VERSION} (cached)`,
+    uses: "astral-sh/setup-uv",
+    with: {
+      version: UV_VERSION,
+      "python-version": PYTHON_VERSION,
+      "enable-cache": true,
+      "cache-dependency-glob": "uv.lock",
+    },
+  });
+}
+
+/** Installs exactly what `uv.lock` pins; fails when the lock file is out of date. */
+export function syncDependenciesStep(): Step {
+  return new Step({
+    name: "Install the locked dependencies",
+    run: "uv sync --locked --all-extras --dev",
+  });
+}
+
+/**
+ * Audits the locked dependency set (not the environment: build tools are not shipped) against
+ * the Python Packaging Advisory Database and OSV.
+ */
+export function dependencyAuditStep(): Step {
+  return new Step({
+    name: "Audit the locked dependencies (pip-audit)",
+    run: [
+      'uv export --locked --format requirements.txt --no-emit-project --output-file "$RUNNER_TEMP/requirements.txt"',
+      'uv run pip-audit --strict --disable-pip --requirement "$RUNNER_TEMP/requirements.txt"',
+    ].join("\n"),
+  });
+}
