@@ -5,7 +5,8 @@ import type { AddressInfo } from "node:net";
 import * as os from "node:os";
 import * as path from "node:path";
 import { parse } from "yaml";
-import { CI_WORKFLOW_FILE, serviceWorkflowFiles } from "../../constructs/workflows";
+import { CI_WORKFLOW_FILE, projectPipelineFiles, serviceWorkflowFiles } from "../../constructs/workflows";
+import { STACK_IDS } from "../../lib/app";
 import { notifyScript } from "../../constructs/workflows/notify-script";
 import { TERMINAL_RUN_STATES, terraformCloudScript } from "../../constructs/workflows/terraform-cloud-script";
 import { servicePipelineProps } from "../../stacks/github-stack";
@@ -410,5 +411,51 @@ describe("the vulnerability gate (Trivy JSON report)", () => {
     const result = await gate([vulnerability("CRITICAL", "CVE-2024-0001", "glibc")]);
     expect(result.code).not.toBe(0);
     expect(result.stdout).toContain("CRITICAL CVE-2024-0001 glibc 1.0 -> no fix");
+  });
+});
+
+describe("every script of the pipelines", () => {
+  it("parses as bash (one bash -n over all of them)", () => {
+    const sources: { where: string; script: string }[] = [];
+    const addWorkflow = (file: string, text: string) => {
+      const workflow = parse(text) as { jobs: Record<string, { steps?: { name: string; run?: string }[] }> };
+      for (const [id, job] of Object.entries(workflow.jobs)) {
+        for (const step of job.steps ?? []) {
+          if (step.run !== undefined) {
+            sources.push({ where: `${file} ${id} '${step.name}'`, script: step.run });
+          }
+        }
+      }
+    };
+    const service = firstService === undefined ? [] : serviceWorkflowFiles(servicePipelineProps(config, firstService));
+    for (const file of [...service, ...projectPipelineFiles({ stacks: STACK_IDS })]) {
+      if (file.path.startsWith(".github/workflows/")) {
+        addWorkflow(file.path, file.content);
+      } else if (file.path.endsWith(".sh")) {
+        sources.push({ where: file.path, script: file.content });
+      }
+    }
+    // Each script becomes the body of a function, so one bash process checks them all.
+    const lines: string[] = [];
+    const owners: string[] = [];
+    sources.forEach(({ where, script }, index) => {
+      for (const line of [`check_${index}() {`, ...script.split("\n"), "}"]) {
+        lines.push(line);
+        owners.push(where);
+      }
+    });
+    const file = path.join(dir, "all-scripts.sh");
+    fs.writeFileSync(file, lines.join("\n"));
+    let problems = "";
+    try {
+      execFileSync("bash", ["-n", file], { stdio: "pipe" });
+    } catch (error) {
+      problems = String((error as { stderr?: Buffer }).stderr ?? error).replace(
+        /line (\d+)/g,
+        (match, line: string) => `${match} (${owners[Number(line) - 1] ?? "?"})`,
+      );
+    }
+    expect(sources.length).toBeGreaterThan(40);
+    expect(problems).toBe("");
   });
 });

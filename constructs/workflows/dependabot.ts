@@ -1,4 +1,4 @@
-import { renderYaml } from "./workflow";
+import { renderYaml } from "./yaml-output";
 
 /** The ecosystems Dependabot keeps current in a service repository: the spec's stack. */
 export const DEPENDABOT_ECOSYSTEMS = ["github-actions", "docker", "uv"] as const;

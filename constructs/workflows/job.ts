@@ -1,4 +1,5 @@
-import { compact, type ActionInput, type Step } from "./step";
+import type { ActionInput, Step } from "./step";
+import { compact } from "./yaml-output";
 
 /** The scopes of the job token (`GITHUB_TOKEN`) a workflow can grant. */
 export const PERMISSION_SCOPES = [

@@ -1,4 +1,5 @@
 import { resolveAction } from "./pins";
+import { compact } from "./yaml-output";
 
 /** A value of an action's `with:` input: GitHub passes every one to the action as a string. */
 export type ActionInput = string | number | boolean;
@@ -118,16 +119,4 @@ function validateActionInputs(props: ActionStepProps): void {
         "otherwise the job token stays in .git/config for every later step and for anything that uploads the workspace",
     );
   }
-}
-
-/** Drops undefined values, so the YAML shows only what was set. */
-export function compact(entries: Record<string, unknown>): Record<string, unknown> {
-  const result: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(entries)) {
-    if (value === undefined) {
-      continue;
-    }
-    result[key] = value;
-  }
-  return result;
 }
