@@ -1,4 +1,5 @@
-import { PIPELINE_VARIABLE_NAMES, serviceWorkflowFiles } from "../../constructs/workflows";
+import { Testing } from "cdktf";
+import { PIPELINE_VARIABLE_NAMES, PipelineVariables, serviceWorkflowFiles } from "../../constructs/workflows";
 import { servicePipelineProps } from "../../stacks/github-stack";
 import { loadDefaultConfig, stackOf, synthesizeConfig, synthesizeDefaultConfig } from "../support/synth";
 import { resourcesOf } from "../support/terraform-json";
@@ -55,5 +56,16 @@ describe("the pipeline in the synthesized github stack", () => {
       ["orders-api", "TF_CLOUD_ORGANIZATION", "acme"],
     ]);
     expect([...PIPELINE_VARIABLE_NAMES].sort()).toEqual(["TF_CLOUD_HOSTNAME", "TF_CLOUD_ORGANIZATION"]);
+  });
+
+  it("defaults the Terraform Cloud host to app.terraform.io", () => {
+    const synthesized = Testing.synthScope((scope) => {
+      new PipelineVariables(scope, "variables", { repository: "orders-api", organization: "acme" });
+    });
+    const variables = (JSON.parse(synthesized) as { resource: { github_actions_variable: object } }).resource
+      .github_actions_variable;
+    expect(Object.values(variables)).toContainEqual(
+      expect.objectContaining({ variable_name: "TF_CLOUD_HOSTNAME", value: "app.terraform.io" }),
+    );
   });
 });
