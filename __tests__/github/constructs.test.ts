@@ -113,9 +113,13 @@ describe("DeploymentEnvironment", () => {
 
   it("prevents self review and administrator bypass by default", () => {
     const scope = stack();
-    new DeploymentEnvironment(scope, "env", props);
-    const [environment] = resourcesOf(synth(scope), "github_repository_environment");
-    expect(environment?.body).toMatchObject({ prevent_self_review: true, can_admins_bypass: false, wait_timer: 0 });
+    const reviewers = new RequiredReviewers(scope, "reviewers", { users: ["octocat"] });
+    new DeploymentEnvironment(scope, "env", { ...props, reviewers });
+    new DeploymentEnvironment(scope, "open", { ...props, environment: "staging" });
+    const [gated, open] = resourcesOf(synth(scope), "github_repository_environment").map((block) => block.body);
+    expect(gated).toMatchObject({ prevent_self_review: true, can_admins_bypass: false, wait_timer: 0 });
+    expect(open).toMatchObject({ prevent_self_review: false, can_admins_bypass: false });
+    expect(open?.reviewers).toBeUndefined();
   });
 
   it.each([-1, 43201, 2.5])("rejects a wait timer of %d minutes", (minutes) => {

@@ -52,12 +52,16 @@ describe("the managed-files bypass (opt-in)", () => {
 });
 
 describe("adopting an existing repository", () => {
-  it("imports the repository instead of creating it, with no initial commit", () => {
+  it("imports the repository instead of creating it, with no initial commit and no branch renamed", () => {
     const [repository] = resourcesOf(github, "github_repository").filter((block) => block.body.name === "orders-api");
     expect((github as { import?: unknown }).import).toEqual([
       { to: `github_repository.${repository?.name}`, id: "orders-api" },
     ]);
     expect(repository?.body.auto_init).toBe(false);
+    const defaultBranch = resourcesOf(github, "github_branch_default").find((block) =>
+      block.name.startsWith("orders-api_"),
+    );
+    expect(defaultBranch?.body.rename).toBe(false);
   });
 
   it("still creates the other service's repository", () => {

@@ -93,8 +93,8 @@ describe("repository settings", () => {
     expect(github).not.toHaveProperty("import");
   });
 
-  it("makes main the default branch and creates develop from it", () => {
-    expect(onlyResourceOf(github, "github_branch_default").body).toMatchObject({ branch: "main" });
+  it("makes main the default branch (renaming a new repository's first branch) and creates develop from it", () => {
+    expect(onlyResourceOf(github, "github_branch_default").body).toMatchObject({ branch: "main", rename: true });
     expect(onlyResourceOf(github, "github_branch").body).toMatchObject({ branch: "develop", source_branch: "main" });
     for (const type of ["github_branch_default", "github_branch"]) {
       const branch = onlyResourceOf(github, type).body;
@@ -304,6 +304,8 @@ describe("the staging environment", () => {
   it("has no reviewers and no administrator bypass", () => {
     expect(environment.reviewers).toBeUndefined();
     expect(environment.can_admins_bypass).toBe(false);
+    // GitHub rejects prevent_self_review on an environment without reviewers.
+    expect(environment.prevent_self_review).toBe(false);
     expect(dataSourcesOf(staging, "github_user")).toEqual([]);
   });
 

@@ -16,7 +16,7 @@ export interface DeploymentEnvironmentProps {
   /** Who must approve each deployment job. @default none: deployments start without approval */
   readonly reviewers?: RequiredReviewers;
   /**
-   * Whether the person who started a deployment may approve it.
+   * Whether the person who started a deployment may approve it (only meaningful with reviewers).
    * @default false: another reviewer must approve
    */
   readonly allowSelfReview?: boolean;
@@ -50,7 +50,7 @@ export class DeploymentEnvironment extends Construct {
         `DeploymentEnvironment ${props.environment}: deploymentBranches or deploymentTags must list at least one pattern; an environment open to every branch deploys unreviewed code`,
       );
     }
-    const reviewers = props.reviewers;
+    const reviewers = props.reviewers !== undefined && props.reviewers.count > 0 ? props.reviewers : undefined;
 
     this.environment = new RepositoryEnvironment(this, "environment", {
       repository: props.repository,
@@ -58,11 +58,10 @@ export class DeploymentEnvironment extends Construct {
       waitTimer: waitTimerMinutes,
       // The provider's default lets administrators skip the gate (PITFALLS 6).
       canAdminsBypass: false,
-      preventSelfReview: !(props.allowSelfReview ?? false),
-      reviewers:
-        reviewers === undefined || reviewers.count === 0
-          ? undefined
-          : [{ users: reviewers.userIds, teams: reviewers.teamIds }],
+      // GitHub rejects prevent_self_review without reviewers ("Required reviewers must have at least
+      // one reviewer to set prevent_self_review").
+      preventSelfReview: reviewers !== undefined && !(props.allowSelfReview ?? false),
+      reviewers: reviewers === undefined ? undefined : [{ users: reviewers.userIds, teams: reviewers.teamIds }],
       // Custom policies: exactly the patterns below; "protected branches" would admit any branch
       // a ruleset happens to cover.
       deploymentBranchPolicy: { protectedBranches: false, customBranchPolicies: true },

@@ -98,6 +98,9 @@ export class ServiceRepository extends Construct {
     this.defaultBranch = new BranchDefault(this, "default-branch", {
       repository: this.name,
       branch: defaultBranch,
+      // A new repository's first branch is named by the owner's settings (`master` in some
+      // organisations): rename it. An adopted repository's branches are left as they are.
+      rename: !adopt,
     });
     this.developmentBranch = new Branch(this, "development-branch", {
       repository: this.name,
