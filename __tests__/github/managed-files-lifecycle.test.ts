@@ -126,12 +126,24 @@ describe("pull-request delivery, over successive applies", () => {
     expect(sourceShas()).toEqual({ ciyml: "tip-0", SECURITYmd: "tip-2" });
   });
 
+  it("leaves the pull request alone when a removed file is first taken out of state with the manifest", () => {
+    const v2 = [v1[0] as ManagedFile, { path: "SECURITY.md", content: "policy v2" }];
+    const state = JSON.parse(terraform("show", "-json")) as {
+      values: { root_module: { resources: { address: string }[] } };
+    };
+    const addresses = state.values.root_module.resources
+      .map((resource) => resource.address)
+      .filter((address) => /\.files_main_(SECURITYmd|manifest)_[0-9A-F]{8}$/.test(address));
+    terraform("state", "rm", ...addresses);
+    expect(plan(v2.slice(0, 1), "tip-3")).toEqual({
+      "SECURITYmd-source-commit": "delete",
+      manifest: "create",
+    });
+    terraform("apply", "-input=false", "-no-color", "tfplan");
+  });
+
   it("opens a new pull request when a file is added", () => {
-    const v3 = [
-      ...v1.slice(0, 1),
-      { path: "SECURITY.md", content: "policy v2" },
-      { path: "CODEOWNERS", content: "* @a" },
-    ];
+    const v3 = [...v1.slice(0, 1), { path: "CODEOWNERS", content: "* @a" }];
     expect(plan(v3, "tip-3")).toEqual({
       "CODEOWNERS-source-commit": "create",
       CODEOWNERS: "create",
