@@ -56,6 +56,8 @@ const BRANCH_NAME = /^[A-Za-z0-9._-]+(?:\/[A-Za-z0-9._-]+)*$/;
  *   provider stores the commit it created the head branch from and would reuse that stale commit on
  *   later updates, so each file gets its source commit explicitly: the target's tip, latched by a
  *   `terraform_data` that changes only when that file's content changes.
+ * - Removing a file needs a state step first (README, "Managed files"): the provider would delete it
+ *   through a head branch that no longer exists.
  */
 export class ManagedFiles extends Construct {
   /** The pull request of each target branch delivered through one, by branch. */
