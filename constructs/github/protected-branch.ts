@@ -3,7 +3,7 @@ import type { ITerraformDependable } from "cdktf";
 import { Construct } from "constructs";
 
 /** The GitHub Actions app: required checks count only when Actions reported them. */
-export const GITHUB_ACTIONS_INTEGRATION_ID = 15368;
+const GITHUB_ACTIONS_INTEGRATION_ID = 15368;
 
 export interface ProtectedBranchProps {
   /** The repository the rules apply to. */
