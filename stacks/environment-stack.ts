@@ -1,8 +1,15 @@
 import type { Construct } from "constructs";
 import { ServiceImage } from "../constructs/docker";
-import { DeploymentEnvironment } from "../constructs/github";
+import { ActionsSecrets, ActionsVariables, DeploymentEnvironment, RequiredReviewers } from "../constructs/github";
 import { RestrictedNamespace } from "../constructs/kubernetes";
-import type { DeliveryConfig, EnvironmentName } from "../lib/config";
+import {
+  RELEASE_BRANCH_PATTERN,
+  RELEASE_TAG_PATTERN,
+  type DeliveryConfig,
+  type EnvironmentConfig,
+  type EnvironmentName,
+  type ServiceConfig,
+} from "../lib/config";
 import { DeliveryStack, type DeliveryStackProps } from "./delivery-stack";
 import { githubProvider, kubernetesProvider, registryProvider } from "./providers";
 
@@ -29,16 +36,59 @@ export class EnvironmentStack extends DeliveryStack {
 
     new RestrictedNamespace(this, "namespace", { name: environment.namespace });
 
+    const { users, teams } = environment.approval.reviewers;
+    // One lookup per reviewer for the whole stack, shared by every service's environment.
+    const reviewers =
+      users.length + teams.length > 0 ? new RequiredReviewers(this, "reviewers", { users, teams }) : undefined;
     for (const service of config.services) {
-      new DeploymentEnvironment(this, `${service.name}-environment`, {
+      const gate = new DeploymentEnvironment(this, `${service.name}-environment`, {
         repository: service.repository,
         environment: environmentName,
         waitTimerMinutes: environment.approval.waitTimerMinutes,
+        reviewers,
+        deploymentBranches: [
+          environment.branch,
+          // Production only takes a digest that staging ran first, so builds of the production
+          // branch deploy to staging before they are promoted (see the deploy jobs).
+          ...(environmentName === "staging" ? [config.environments.production.branch] : []),
+          ...(environment.deployFrom.releaseBranches ? [RELEASE_BRANCH_PATTERN] : []),
+        ],
+        deploymentTags: environment.deployFrom.releaseTags ? [RELEASE_TAG_PATTERN] : [],
+      });
+      new ActionsSecrets(this, `${service.name}-environment-secrets`, {
+        repository: service.repository,
+        environment: gate.name,
+        serviceName: service.name,
+        names: service.secrets.environment,
+      });
+      new ActionsVariables(this, `${service.name}-environment-variables`, {
+        repository: service.repository,
+        environment: gate.name,
+        variables: environmentVariables(service, environmentName, environment),
       });
       // Placeholder wiring until the images work lands: the environment's branch name as tag.
       new ServiceImage(this, `${service.name}-image`, { repository: service.image, tag: environment.branch });
     }
   }
+}
+
+/**
+ * The Actions variables of one service in one environment: the configured ones, then what the
+ * pipeline must not repeat (the config rejects configured variables with these names).
+ */
+function environmentVariables(
+  service: ServiceConfig,
+  name: EnvironmentName,
+  environment: EnvironmentConfig,
+): Record<string, string> {
+  const url = service.environments[name].url;
+  return {
+    ...service.variables.environment,
+    ...service.environments[name].variables,
+    IMAGE_NAME: service.image,
+    K8S_NAMESPACE: environment.namespace,
+    ...(url === undefined ? {} : { APP_URL: url }),
+  };
 }
 
 /** The distinct registry hosts of the configured images, in a stable order. */

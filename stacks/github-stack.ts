@@ -1,10 +1,32 @@
 import type { Construct } from "constructs";
-import { ManagedFiles, ServiceRepository } from "../constructs/github";
-import { PipelineVariables, serviceWorkflowFiles, type ServicePipelineProps } from "../constructs/workflows";
-import type { DeliveryConfig, EnvironmentName, ServiceConfig } from "../lib/config";
+import {
+  ActionsSecrets,
+  ActionsVariables,
+  codeOwnersFile,
+  ManagedFiles,
+  ProtectedBranch,
+  ProtectedTags,
+  securityPolicyFile,
+  ServiceRepository,
+  type ManagedFile,
+} from "../constructs/github";
+import {
+  pipelineSecretNames,
+  pipelineVariables,
+  requiredStatusChecks,
+  serviceWorkflowFiles,
+  type ServicePipelineProps,
+} from "../constructs/workflows";
+import {
+  RELEASE_BRANCH_PATTERN,
+  RELEASE_TAG_PATTERN,
+  type DeliveryConfig,
+  type EnvironmentName,
+  type ServiceConfig,
+} from "../lib/config";
 import { DeliveryStack, type DeliveryStackProps } from "./delivery-stack";
 import { githubProvider } from "./providers";
-import { workspaceName } from "./state-backend";
+import { workspaceName, type StateBackend } from "./state-backend";
 
 export interface GithubStackProps extends DeliveryStackProps {
   readonly config: DeliveryConfig;
@@ -18,29 +40,111 @@ export class GithubStack extends DeliveryStack {
     githubProvider(this, config.github.owner);
 
     for (const service of config.services) {
-      const repository = new ServiceRepository(this, service.name, {
-        name: service.repository,
-        description: `${service.name}: containerised Python web service`,
-      });
-      const files = new ManagedFiles(this, `${service.name}-files`, {
-        repository: service.repository,
-        files: [...serviceWorkflowFiles(servicePipelineProps(config, service))],
-      });
-      files.node.addDependency(repository);
-      if (props.backend.kind === "cloud") {
-        // With local state nothing says where the workspaces are: the README's pipeline section
-        // tells users to set these two variables by hand; the deploy jobs fail naming them.
-        const variables = new PipelineVariables(this, `${service.name}-pipeline-variables`, {
-          repository: service.repository,
-          organization: props.backend.organization,
-          hostname: props.backend.hostname,
-        });
-        variables.node.addDependency(repository);
-      }
+      this.governRepository(config, service, props.backend);
     }
   }
-}
 
+  private governRepository(config: DeliveryConfig, service: ServiceConfig, backend: StateBackend): void {
+    const { github } = config;
+    const productionBranch = config.environments.production.branch;
+    const stagingBranch = config.environments.staging.branch;
+    const repository = new ServiceRepository(this, service.name, {
+      name: service.repository,
+      description: `${service.name}: containerised Python web service`,
+      visibility: github.visibility,
+      secretScanning: github.secretScanning,
+      adopt: service.adoptRepository,
+      defaultBranch: productionBranch,
+      developmentBranch: stagingBranch,
+    });
+
+    const checks = requiredStatusChecks();
+    const { approvals } = github.branchRules;
+    const bypass = github.managedFiles.bypass;
+    // The rules take effect once both long-lived branches exist, so creating develop is never blocked.
+    const ruleDependencies = [repository.developmentBranch];
+    new ProtectedBranch(this, `${service.name}-production-branch`, {
+      repository: repository.name,
+      name: `production branch (${productionBranch})`,
+      branches: [productionBranch],
+      requiredApprovals: approvals.production,
+      requiredStatusChecks: checks,
+      bypassIntegrationIds: bypass ? [bypass.integrationId] : [],
+      dependsOn: ruleDependencies,
+    });
+    new ProtectedBranch(this, `${service.name}-staging-branch`, {
+      repository: repository.name,
+      name: `staging branch (${stagingBranch})`,
+      branches: [stagingBranch],
+      requiredApprovals: approvals.staging,
+      requiredStatusChecks: checks,
+      dependsOn: ruleDependencies,
+    });
+    new ProtectedBranch(this, `${service.name}-release-branches`, {
+      repository: repository.name,
+      name: "release branches",
+      branches: [RELEASE_BRANCH_PATTERN],
+      requiredApprovals: approvals.release,
+      requiredStatusChecks: checks,
+      dependsOn: ruleDependencies,
+    });
+    new ProtectedTags(this, `${service.name}-release-tags`, {
+      repository: repository.name,
+      name: "release tags",
+      tags: [RELEASE_TAG_PATTERN],
+    });
+
+    new ActionsSecrets(this, `${service.name}-secrets`, {
+      repository: repository.name,
+      serviceName: service.name,
+      names: [...new Set([...service.secrets.repository, ...pipelineSecretNames()])],
+    });
+    new ActionsVariables(this, `${service.name}-variables`, {
+      repository: repository.name,
+      variables: {
+        ...service.variables.repository,
+        // With local state nothing says where the workspaces are: the README's pipeline section
+        // tells users to set these by hand; the deploy jobs fail naming them.
+        ...(backend.kind === "cloud" ? pipelineVariables(backend) : {}),
+      },
+    });
+
+    const owners = github.codeOwners;
+    const files: ManagedFile[] = [
+      ...serviceWorkflowFiles(servicePipelineProps(config, service)),
+      securityPolicyFile({
+        repository: `${github.owner}/${service.repository}`,
+        contact: github.securityPolicy.contact,
+        privateVulnerabilityReporting: github.visibility === "public",
+        maintainers: [
+          ...owners.users.map((user) => `@${user}`),
+          ...owners.teams.map((team) => `@${github.owner}/${team}`),
+        ],
+        responseDays: github.securityPolicy.responseDays,
+        disclosureDays: github.securityPolicy.disclosureDays,
+      }),
+    ];
+    files.push(
+      codeOwnersFile({
+        owner: github.owner,
+        users: owners.users,
+        teams: owners.teams,
+        managedPaths: files.map((file) => file.path),
+      }),
+    );
+    new ManagedFiles(this, `${service.name}-files`, {
+      repository: repository.name,
+      files,
+      // Both long-lived branches need the pipeline: pull requests into develop run the CI workflow
+      // from develop's side, and its checks are required there too.
+      targets: [
+        { branch: productionBranch, delivery: bypass ? "direct-commit" : "pull-request" },
+        { branch: stagingBranch, delivery: "pull-request" },
+      ],
+      dependsOn: [repository.defaultBranch, repository.developmentBranch],
+    });
+  }
+}
 /** What a service's pipeline needs from the configuration. */
 export function servicePipelineProps(config: DeliveryConfig, service: ServiceConfig): ServicePipelineProps {
   const environment = (name: EnvironmentName) => ({

@@ -87,6 +87,10 @@ function messageOf(issue: z.core.$ZodIssue): string {
   if (issue.code === "invalid_type") {
     return `must be of type ${issue.expected} (got ${describeValue(issue.input)})`;
   }
+  if (issue.code === "invalid_key") {
+    // zod's own message ("Invalid key in record") does not say what a key must look like.
+    return `${issue.issues.map((inner) => inner.message).join("; ")} (got ${describeValue(issue.input)})`;
+  }
   const received = isPrimitive(issue.input) ? ` (got ${describeValue(issue.input)})` : "";
   return `${issue.message}${received}`;
 }

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { deploymentSources } from "./governance";
 import { dnsLabel, githubLogin, githubTeamSlug, replicaBounds } from "./primitives";
 
 export const ENVIRONMENT_NAMES = ["staging", "production"] as const;
@@ -35,6 +36,7 @@ function environmentSchema(defaults: {
   namespace: string;
   replicas: { min: number; max: number };
   strategy: (typeof ROLLOUT_STRATEGIES)[number];
+  deployFrom: { releaseBranches: boolean; releaseTags: boolean };
 }) {
   return z
     .strictObject({
@@ -51,6 +53,8 @@ function environmentSchema(defaults: {
       strategy: z
         .enum(ROLLOUT_STRATEGIES, { error: `must be one of: ${ROLLOUT_STRATEGIES.join(", ")}` })
         .default(defaults.strategy),
+      /** Refs besides `branch` that may deploy here (the GitHub environment's deployment policy). */
+      deployFrom: deploymentSources(defaults.deployFrom),
     })
     .prefault({});
 }
@@ -62,12 +66,14 @@ export const environmentsSchema = z
       namespace: "staging",
       replicas: { min: 1, max: 3 },
       strategy: "rolling",
+      deployFrom: { releaseBranches: true, releaseTags: false },
     }),
     production: environmentSchema({
       branch: "main",
       namespace: "production",
       replicas: { min: 2, max: 10 },
       strategy: "blue-green",
+      deployFrom: { releaseBranches: false, releaseTags: false },
     }),
   })
   .prefault({});

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { environmentsSchema } from "./environment";
+import { githubGovernanceFields, reportGovernanceProblems } from "./governance";
 import { githubLogin } from "./primitives";
 import { serviceSchema } from "./service";
 
@@ -15,6 +16,7 @@ const rawDeliveryConfigSchema = z.strictObject({
   github: z.strictObject({
     /** The user or organisation that owns every service repository. */
     owner: githubLogin,
+    ...githubGovernanceFields,
   }),
   services: z.array(serviceSchema).min(1, "list at least one service"),
   environments: environmentsSchema,
@@ -73,6 +75,7 @@ export const deliveryConfigSchema = rawDeliveryConfigSchema
         message: `must differ from the staging namespace ('${staging.namespace}'): environments are isolated by namespace`,
       });
     }
+    reportGovernanceProblems(config, ctx);
   })
   .transform(resolveDefaults);
 
@@ -99,6 +102,11 @@ function resolveDefaults(config: z.output<typeof rawDeliveryConfigSchema>) {
   const [firstService] = services;
   return {
     ...config,
+    github: {
+      ...config.github,
+      // Code owners default to the people who already gate production.
+      codeOwners: config.github.codeOwners ?? config.environments.production.approval.reviewers,
+    },
     services,
     terraformCloud: {
       workspacePrefix: config.terraformCloud.workspacePrefix ?? firstService?.name ?? "delivery",

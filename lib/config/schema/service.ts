@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { parseQuantity } from "../quantity";
+import { serviceGovernanceFields } from "./governance";
 import {
   actionsName,
   cpuQuantity,
@@ -125,6 +126,7 @@ export const serviceSchema = z.strictObject({
       production: serviceEnvironment,
     })
     .prefault({}),
+  ...serviceGovernanceFields,
 });
 
 export type ServiceInput = z.input<typeof serviceSchema>;

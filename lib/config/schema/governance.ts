@@ -1,0 +1,195 @@
+import { z } from "zod";
+import { PIPELINE_VARIABLE_NAMES } from "../../../constructs/workflows/pipeline-variables";
+import { githubLogin, githubTeamSlug } from "./primitives";
+
+// Release branches, in GitHub's fnmatch syntax (rulesets and environment deployment policies):
+// `*` stops at `/`, and `release/**/*` matches `release/1.2` and `release/1.2/hotfix` alike.
+export const RELEASE_BRANCH_PATTERN = "release/**/*";
+
+/** Release tags (`v1.4.2`, `v1.5.0-rc.1`): protected from deletion and rewriting. */
+export const RELEASE_TAG_PATTERN = "v*";
+
+export const REPOSITORY_VISIBILITIES = ["private", "internal", "public"] as const;
+
+/**
+ * Environment-level Actions variables the environment stacks derive from the config (the image,
+ * the namespace, the service URL), so that workflows never repeat them. A configured variable of the
+ * same name would collide with the derived one.
+ */
+export const DERIVED_ENVIRONMENT_VARIABLES = ["IMAGE_NAME", "K8S_NAMESPACE", "APP_URL"] as const;
+
+/** GitHub accepts 0-10 required approvals; 0 would let a change merge unreviewed, more than 6 stalls small teams. */
+const approvalCount = z
+  .number()
+  .int("must be a whole number of approvals from 1 to 6")
+  .min(1, "must be a whole number of approvals from 1 to 6 (0 would merge changes unreviewed)")
+  .max(6, "must be a whole number of approvals from 1 to 6");
+
+const days = (max: number) =>
+  z
+    .number()
+    .int(`must be a whole number of days from 1 to ${max}`)
+    .min(1, `must be a whole number of days from 1 to ${max}`)
+    .max(max, `must be a whole number of days from 1 to ${max}`);
+
+const emailAddress = z.email({ error: "must be an email address such as security@example.com" });
+
+const branchRules = z
+  .strictObject({
+    /** Approvals a pull request needs, per protected branch. */
+    approvals: z
+      .strictObject({
+        /** The production branch (`environments.production.branch`, main). */
+        production: approvalCount.default(2),
+        /** The staging branch (`environments.staging.branch`, develop). */
+        staging: approvalCount.default(1),
+        /** Every release branch (`release/...`). */
+        release: approvalCount.default(2),
+      })
+      .prefault({}),
+  })
+  .prefault({});
+
+/** Who owns the pipeline, container and policy files (CODEOWNERS): their review is required. */
+const codeOwners = z
+  .strictObject({
+    users: z.array(githubLogin).default([]),
+    teams: z.array(githubTeamSlug).default([]),
+  })
+  .refine((owners) => owners.users.length + owners.teams.length > 0, {
+    message:
+      "list at least one code owner (a user login or a team slug): branch rules require a code owner's review, or omit codeOwners to use the production reviewers",
+  });
+
+/** SECURITY.md: how to report a vulnerability and what reporters can expect. */
+const securityPolicy = z
+  .strictObject({
+    /** Where to report privately, in addition to GitHub's private vulnerability reporting. */
+    contact: emailAddress.optional(),
+    /** Days within which a report is acknowledged. */
+    responseDays: days(30).default(5),
+    /** Days after a report by which it is disclosed, fixed or not (coordinated disclosure). */
+    disclosureDays: days(365).default(90),
+  })
+  .refine((policy) => policy.responseDays <= policy.disclosureDays, {
+    message: "responseDays must not exceed disclosureDays: a report is acknowledged before it is disclosed",
+    path: ["responseDays"],
+  })
+  .prefault({});
+
+const managedFiles = z
+  .strictObject({
+    /**
+     * Opt-in: the GitHub App Terraform runs as may commit managed files straight to the production
+     * branch (a ruleset bypass actor). Off by default: every managed change goes through a pull
+     * request, and no ruleset has a bypass actor.
+     */
+    bypass: z
+      .strictObject({
+        integrationId: z
+          .number()
+          .int("must be the numeric id of a GitHub App (its App ID)")
+          .positive("must be the numeric id of a GitHub App (its App ID)"),
+      })
+      .optional(),
+  })
+  .prefault({});
+
+/** Repository governance shared by every service repository: fields of `github`. */
+export const githubGovernanceFields = {
+  /** Visibility of created repositories (and of adopted ones, which Terraform then enforces). */
+  visibility: z
+    .enum(REPOSITORY_VISIBILITIES, { error: `must be one of: ${REPOSITORY_VISIBILITIES.join(", ")}` })
+    .default("private"),
+  /**
+   * Secret scanning with push protection. Free on public repositories; private and internal ones
+   * need GitHub Advanced Security (Secret Protection). `false` leaves the setting as it is.
+   */
+  secretScanning: z.boolean().default(true),
+  branchRules,
+  /** @default the production environment's reviewers */
+  codeOwners: codeOwners.optional(),
+  securityPolicy,
+  managedFiles,
+};
+
+/** Governance fields of one service. */
+export const serviceGovernanceFields = {
+  /**
+   * The repository already exists: Terraform imports it (an `import` block) instead of creating
+   * it, then manages the same settings.
+   */
+  adoptRepository: z.boolean().default(false),
+};
+
+/** Which refs besides the environment's own branch may deploy to an environment. */
+export function deploymentSources(defaults: { releaseBranches: boolean; releaseTags: boolean }) {
+  return z
+    .strictObject({
+      /** Release branches (`release/...`) may deploy here. */
+      releaseBranches: z.boolean().default(defaults.releaseBranches),
+      /** Release tags (`v*`) may deploy here. */
+      releaseTags: z.boolean().default(defaults.releaseTags),
+    })
+    .prefault({});
+}
+
+interface GovernedConfig {
+  readonly environments: {
+    readonly staging: { readonly branch: string };
+    readonly production: { readonly branch: string };
+  };
+  readonly services: readonly {
+    readonly secrets: { readonly repository: readonly string[]; readonly environment: readonly string[] };
+    readonly variables: {
+      readonly repository: Readonly<Record<string, string>>;
+      readonly environment: Readonly<Record<string, string>>;
+    };
+    readonly environments: Readonly<Record<string, { readonly variables: Readonly<Record<string, string>> }>>;
+  }[];
+}
+
+/** Cross-field rules of the governance settings; run once every field has the right type. */
+export function reportGovernanceProblems(config: GovernedConfig, ctx: z.RefinementCtx): void {
+  const { staging, production } = config.environments;
+  if (staging.branch === production.branch) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["environments", "staging", "branch"],
+      message: `must differ from the production branch ('${production.branch}'): staging deploys from its own long-lived branch`,
+    });
+  }
+  config.services.forEach((service, index) => {
+    for (const level of ["repository", "environment"] as const) {
+      service.secrets[level].forEach((name, position) => {
+        if (service.secrets[level].indexOf(name) !== position) {
+          ctx.addIssue({
+            code: "custom",
+            path: ["services", index, "secrets", level, position],
+            message: `must be unique: '${name}' is already listed`,
+          });
+        }
+      });
+    }
+    const reserved = (variables: Readonly<Record<string, string>>, path: (string | number)[]) => {
+      for (const name of DERIVED_ENVIRONMENT_VARIABLES.filter((derived) => derived in variables)) {
+        ctx.addIssue({
+          code: "custom",
+          path: [...path, name],
+          message: `is derived from the config (${DERIVED_ENVIRONMENT_VARIABLES.join(", ")}); remove it here`,
+        });
+      }
+    };
+    reserved(service.variables.environment, ["services", index, "variables", "environment"]);
+    for (const name of PIPELINE_VARIABLE_NAMES.filter((pipeline) => pipeline in service.variables.repository)) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["services", index, "variables", "repository", name],
+        message: `is set from the Terraform Cloud settings the stacks are synthesized with (TF_CLOUD_ORGANIZATION, TF_CLOUD_HOSTNAME); remove it here`,
+      });
+    }
+    for (const [environment, settings] of Object.entries(service.environments)) {
+      reserved(settings.variables, ["services", index, "environments", environment, "variables"]);
+    }
+  });
+}
