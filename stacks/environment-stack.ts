@@ -1,10 +1,10 @@
 import type { Construct } from "constructs";
-import { ServiceImage } from "../constructs/docker";
 import { DeploymentEnvironment } from "../constructs/github";
 import { RestrictedNamespace } from "../constructs/kubernetes";
 import type { DeliveryConfig, EnvironmentName } from "../lib/config";
 import { DeliveryStack, type DeliveryStackProps } from "./delivery-stack";
 import { githubProvider, kubernetesProvider, registryProvider } from "./providers";
+import { deployableImages } from "./service-images";
 
 export interface EnvironmentStackProps extends DeliveryStackProps {
   readonly config: DeliveryConfig;
@@ -35,8 +35,7 @@ export class EnvironmentStack extends DeliveryStack {
         environment: environmentName,
         waitTimerMinutes: environment.approval.waitTimerMinutes,
       });
-      // Placeholder wiring until the images work lands: the environment's branch name as tag.
-      new ServiceImage(this, `${service.name}-image`, { repository: service.image, tag: environment.branch });
+      deployableImages(this, config, service, environmentName);
     }
   }
 }

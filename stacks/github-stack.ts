@@ -1,7 +1,8 @@
 import type { Construct } from "constructs";
+import { serviceContainerFiles, type ServiceContainerProps } from "../constructs/docker";
 import { ManagedFiles, ServiceRepository } from "../constructs/github";
 import { serviceWorkflowFiles } from "../constructs/workflows";
-import type { DeliveryConfig } from "../lib/config";
+import type { DeliveryConfig, ServiceConfig } from "../lib/config";
 import { DeliveryStack, type DeliveryStackProps } from "./delivery-stack";
 import { githubProvider } from "./providers";
 
@@ -23,9 +24,23 @@ export class GithubStack extends DeliveryStack {
       });
       const files = new ManagedFiles(this, `${service.name}-files`, {
         repository: service.repository,
-        files: [...serviceWorkflowFiles({ serviceName: service.name })],
+        files: [
+          ...serviceWorkflowFiles({ serviceName: service.name }),
+          ...serviceContainerFiles(containerFilesOf(config, service)),
+        ],
       });
       files.node.addDependency(repository);
     }
   }
+}
+
+function containerFilesOf(config: DeliveryConfig, service: ServiceConfig): ServiceContainerProps {
+  return {
+    serviceName: service.name,
+    sourceUrl: `https://github.com/${config.github.owner}/${service.repository}`,
+    port: service.port,
+    debugPort: service.container.debugPort,
+    asgiApp: service.container.asgiApp,
+    livenessPath: service.healthPaths.liveness,
+  };
 }

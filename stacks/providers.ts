@@ -42,6 +42,8 @@ export function registryProvider(scope: Construct, registries: readonly string[]
     description: "Token with read:packages for the container registry",
   });
   return new DockerProvider(scope, "docker", {
+    // Registry lookups need no engine; Terraform Cloud runners have none to check.
+    disableDockerDaemonCheck: true,
     registryAuth: registries.map((address) => ({
       address,
       username: username.stringValue,

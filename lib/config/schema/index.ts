@@ -1,5 +1,8 @@
 import { z } from "zod";
+import { reportContainerProblems } from "./container";
+import { developmentSchema, reportDevelopmentProblems } from "./development";
 import { environmentsSchema } from "./environment";
+import { reportImageSelectionProblems, withDefaultImageTag } from "./image";
 import { githubLogin } from "./primitives";
 import { serviceSchema } from "./service";
 
@@ -18,6 +21,7 @@ const rawDeliveryConfigSchema = z.strictObject({
   }),
   services: z.array(serviceSchema).min(1, "list at least one service"),
   environments: environmentsSchema,
+  development: developmentSchema,
   terraformCloud: z
     .strictObject({
       /** Workspaces are named `<prefix>-<stack id>`. @default the first service's name */
@@ -73,6 +77,9 @@ export const deliveryConfigSchema = rawDeliveryConfigSchema
         message: `must differ from the staging namespace ('${staging.namespace}'): environments are isolated by namespace`,
       });
     }
+    reportImageSelectionProblems(config, ctx);
+    reportContainerProblems(config, ctx);
+    reportDevelopmentProblems(config, ctx);
   })
   .transform(resolveDefaults);
 
@@ -88,10 +95,12 @@ function resolveDefaults(config: z.output<typeof rawDeliveryConfigSchema>) {
       staging: {
         ...service.environments.staging,
         replicas: service.environments.staging.replicas ?? config.environments.staging.replicas,
+        image: withDefaultImageTag(service.environments.staging.image, config.environments.staging.branch),
       },
       production: {
         ...service.environments.production,
         replicas: service.environments.production.replicas ?? config.environments.production.replicas,
+        image: withDefaultImageTag(service.environments.production.image, config.environments.production.branch),
       },
     };
     return { ...service, repository, image, environments };
