@@ -6,6 +6,16 @@ import * as path from "node:path";
 /** The value terraform computed, or the error that stopped it (a failed variable validation). */
 export type ConsoleResult = { readonly value: unknown } | { readonly error: string };
 
+export interface ConsoleOptions {
+  /**
+   * Run terraform in this subdirectory of the scratch directory, as cdktf runs a stack in
+   * `cdktf.out/stacks/<id>`; `root` is then the scratch directory. @default the scratch directory
+   */
+  readonly subdirectory?: string;
+  /** Called with the scratch directory before it is removed. */
+  readonly root?: (directory: string) => void;
+}
+
 /**
  * Evaluates one expression with terraform's own evaluator (`terraform console`, which needs no
  * provider and no init) against a scratch configuration of variables and locals, and returns
@@ -16,9 +26,13 @@ export function terraformConsole(
   configuration: { variable?: Record<string, unknown>; locals?: Record<string, unknown> },
   expression: string,
   variables: Readonly<Record<string, string>> = {},
+  options: ConsoleOptions = {},
 ): ConsoleResult {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "tf-console-"));
+  const root = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), "tf-console-")));
+  const dir = path.join(root, options.subdirectory ?? "");
+  options.root?.(root);
   try {
+    fs.mkdirSync(dir, { recursive: true });
     fs.writeFileSync(path.join(dir, "main.tf.json"), JSON.stringify(configuration));
     fs.writeFileSync(path.join(dir, "none.tfrc"), "");
     const result = spawnSync(
@@ -43,6 +57,6 @@ export function terraformConsole(
     // The console prints the JSON text as an HCL string literal, whose escapes JSON shares.
     return { value: JSON.parse(JSON.parse(result.stdout.trim()) as string) as unknown };
   } finally {
-    fs.rmSync(dir, { recursive: true, force: true });
+    fs.rmSync(root, { recursive: true, force: true });
   }
 }

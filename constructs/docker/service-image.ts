@@ -1,5 +1,5 @@
 import { DataDockerRegistryImage } from "@cdktf/provider-docker/lib/data-docker-registry-image";
-import { TerraformStack, TerraformVariable } from "cdktf";
+import { TerraformStack, TerraformVariable, Token } from "cdktf";
 import { Construct } from "constructs";
 import { OCI_DIGEST, OCI_DIGEST_RULE, OCI_REPOSITORY, OCI_TAG, OCI_TAG_RULE } from "./oci-reference";
 
@@ -79,8 +79,10 @@ export class ServiceImage extends Construct {
     }
     // Ask the registry only when the selection is a tag: a digest needs no lookup, and a
     // lookup of a tag that no longer exists must not block deploying a pinned digest.
-    const lookup = new DataDockerRegistryImage(this, "lookup", { name: `${props.repository}:\${${selected}}` });
-    lookup.addOverride("count", `\${${isDigest} ? 0 : 1}`);
+    const lookup = new DataDockerRegistryImage(this, "lookup", {
+      name: `${props.repository}:\${${selected}}`,
+      count: Token.asNumber(`\${${isDigest} ? 0 : 1}`),
+    });
     // The lookup has no instance when a digest was selected; HCL evaluates only the chosen branch's errors.
     const resolved = `"${props.repository}@\${one(data.${DataDockerRegistryImage.tfResourceType}.${lookup.friendlyUniqueId}[*].sha256_digest)}"`;
     this.reference = `\${${isDigest} ? ${pinned} : ${resolved}}`;
