@@ -1,6 +1,11 @@
 import { DockerfileParser, type Instruction } from "dockerfile-ast";
 import { JSONInstruction } from "dockerfile-ast/lib/jsonInstruction";
-import { PINNED_IMAGES, serviceContainerFiles, type ServiceContainerProps } from "../../constructs/docker";
+import {
+  PINNED_IMAGES,
+  PYTHON_VERSION,
+  serviceContainerFiles,
+  type ServiceContainerProps,
+} from "../../constructs/docker";
 import { renderDockerfile } from "../../constructs/docker/dockerfile";
 
 const PROPS: ServiceContainerProps = {
@@ -237,5 +242,18 @@ describe("the service's container files", () => {
       .filter((line) => line !== "" && !line.startsWith("#"));
     expect(ignored).toEqual(expect.arrayContaining([".env", ".env.*", ".venv", ".git"]));
     expect(ignored).not.toEqual(expect.arrayContaining(["uv.lock", "pyproject.toml", "app"]));
+  });
+});
+
+describe("the pin table of third-party images", () => {
+  it("pins every image by a tag and a sha256 digest", () => {
+    for (const image of Object.values(PINNED_IMAGES)) {
+      expect(image.tag).toMatch(/^[A-Za-z0-9_][A-Za-z0-9._-]*$/);
+      expect(image.digest).toMatch(/^sha256:[a-f0-9]{64}$/);
+    }
+  });
+
+  it("runs the same CPython version in the development image and the production interpreter", () => {
+    expect(PINNED_IMAGES.python.tag).toBe(`${PYTHON_VERSION}-slim`);
   });
 });

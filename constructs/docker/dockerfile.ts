@@ -19,7 +19,7 @@ export interface DockerfileProps {
  * Seconds uvicorn waits for open requests after SIGTERM. Below Kubernetes' default grace
  * period (30 s), so the process exits on its own before it would be killed.
  */
-export const GRACEFUL_SHUTDOWN_SECONDS = 20;
+const GRACEFUL_SHUTDOWN_SECONDS = 20;
 
 /**
  * The service's multi-stage Dockerfile:
@@ -154,7 +154,7 @@ export function renderDockerfile(props: DockerfileProps): string {
 }
 
 /** `app.main:app` -> `app`: the directory holding the application's code. */
-export function topLevelPackage(asgiApp: string): string {
+function topLevelPackage(asgiApp: string): string {
   return asgiApp.split(/[.:]/)[0] ?? asgiApp;
 }
 

@@ -52,7 +52,7 @@ export interface LocalContainerProps {
 }
 
 /** Only the loopback interface: a development container is never reachable from the network. */
-export const LOOPBACK = "127.0.0.1";
+const LOOPBACK = "127.0.0.1";
 
 /**
  * A container of the local development environment: ports published on 127.0.0.1 only, no

@@ -9,11 +9,6 @@ import { PINNED_IMAGES, type PinnedImage } from "./pinned-images";
 
 /** The passwords of the backing services, as `.env` names them. */
 export type LocalSecretName = "POSTGRES_PASSWORD" | "REDIS_PASSWORD" | "MINIO_ROOT_PASSWORD";
-export const LOCAL_SECRET_NAMES: readonly LocalSecretName[] = [
-  "POSTGRES_PASSWORD",
-  "REDIS_PASSWORD",
-  "MINIO_ROOT_PASSWORD",
-];
 
 /**
  * How a password appears inside a value: compose interpolates `${POSTGRES_PASSWORD:?...}` from

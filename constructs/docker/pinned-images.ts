@@ -57,8 +57,6 @@ export const PINNED_IMAGES = {
   },
 } as const satisfies Record<string, PinnedImage>;
 
-export type PinnedImageName = keyof typeof PINNED_IMAGES;
-
 /** `python:3.13.6-slim@sha256:...`: readable, and the digest decides what is pulled. */
 export function taggedAndPinned(image: PinnedImage): string {
   return `${image.repository}:${image.tag}@${image.digest}`;
