@@ -1,11 +1,11 @@
 import { Network } from "@cdktf/provider-docker/lib/network";
-import { DockerProvider } from "@cdktf/provider-docker/lib/provider";
 import { TerraformLocal } from "cdktf";
 import type { Construct } from "constructs";
 import { BackingServices, DevelopmentService } from "../constructs/docker";
 import { SensitiveVariable, snakeCase } from "../constructs/terraform";
 import type { DeliveryConfig } from "../lib/config";
 import { DeliveryStack } from "./delivery-stack";
+import { localDockerProvider } from "./providers";
 
 export interface DevelopmentStackProps {
   readonly config: DeliveryConfig;
@@ -34,8 +34,7 @@ export class DevelopmentStack extends DeliveryStack {
     const { config } = props;
     const development = config.development;
 
-    // The local engine: DOCKER_HOST, or the platform's default socket.
-    new DockerProvider(this, "docker", {});
+    localDockerProvider(this);
 
     const network = new Network(this, "network", { name: development.name, driver: "bridge" });
     const passwords = {

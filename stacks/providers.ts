@@ -51,3 +51,12 @@ export function registryProvider(scope: Construct, registries: readonly string[]
     })),
   });
 }
+
+/**
+ * The Docker provider for this machine's engine (`DOCKER_HOST`, or the platform's default
+ * socket): the development stack's containers. It needs no credential: the images it pulls are
+ * public and pinned by digest.
+ */
+export function localDockerProvider(scope: Construct): DockerProvider {
+  return new DockerProvider(scope, "docker", {});
+}

@@ -67,14 +67,14 @@ export class ServiceImage extends Construct {
     }
 
     const digestsOnly = requireDigest && !resolveDigest;
-    this.overrideVariable = overrideVariable(this, props.overrideVariableName, digestsOnly);
+    this.overrideVariable = overrideVariable(this, props.overrideVariableName, digestsOnly, resolveDigest);
     // coalesce skips empty strings: an unset (empty) variable falls back to the configuration.
     const selected = `coalesce(var.${props.overrideVariableName}, "${fallback}")`;
     const isDigest = `startswith(${selected}, "sha256:")`;
     const pinned = `"${props.repository}@\${${selected}}"`;
     if (!resolveDigest) {
       const tagged = `"${props.repository}:\${${selected}}"`;
-      this.reference = digestsOnly ? `\${${pinned}}` : `\${${isDigest} ? ${pinned} : ${tagged}}`;
+      this.reference = digestsOnly ? `${props.repository}@\${${selected}}` : `\${${isDigest} ? ${pinned} : ${tagged}}`;
       return;
     }
     // Ask the registry only when the selection is a tag: a digest needs no lookup, and a
@@ -125,7 +125,12 @@ function validate(props: ServiceImageProps, resolveDigest: boolean, requireDiges
 }
 
 /** The pipeline's input: not secret (digests and tags are public in the registry), validated at plan time. */
-function overrideVariable(scope: Construct, name: string, digestsOnly: boolean): TerraformVariable {
+function overrideVariable(
+  scope: Construct,
+  name: string,
+  digestsOnly: boolean,
+  resolveDigest: boolean,
+): TerraformVariable {
   const stack = TerraformStack.of(scope);
   if (stack.node.tryFindChild(name) !== undefined) {
     throw new Error(
@@ -139,7 +144,7 @@ function overrideVariable(scope: Construct, name: string, digestsOnly: boolean):
     nullable: false,
     description: digestsOnly
       ? "Image digest to deploy (sha256:<64 hex>); empty deploys the configured digest."
-      : "Image tag or digest (sha256:<64 hex>) to deploy; empty deploys the configured one. Tags are resolved to digests.",
+      : `Image tag or digest (sha256:<64 hex>) to deploy; empty deploys the configured one. ${resolveDigest ? "Tags are resolved to digests." : "Tags are deployed as tags (resolution is off)."}`,
     validation: [
       {
         condition: `\${can(regex("^${accepted}$", var.${name}))}`,
