@@ -110,6 +110,12 @@ describe("ServiceImage that may deploy tags (requireDigest: false)", () => {
     expect(deploy(image, PASSED)).toEqual({ reference: `${REPOSITORY}@${PASSED}`, lookups: [] });
   });
 
+  it("deploys image:tag as is when there is no variable and resolution is off", () => {
+    const image = synthesizeImage({ resolveDigest: false, requireDigest: false });
+    expect(image.reference).toBe(`${REPOSITORY}:develop`);
+    expect(image.json.data).toBeUndefined();
+  });
+
   it("still resolves by default", () => {
     const image = synthesizeImage({ requireDigest: false });
     expect(deployImage(image.json, image.reference, {})).toEqual({

@@ -1,4 +1,6 @@
 import * as path from "node:path";
+import { App, TerraformStack } from "cdktf";
+import { LocalContainer } from "../../constructs/docker";
 import { buildDeliveryApp } from "../../lib/app";
 import { parseConfig, type DeliveryConfig } from "../../lib/config";
 import { editedDefaultConfig } from "../support/config-text";
@@ -181,6 +183,21 @@ describe("the development stack", () => {
 
   it("matches its snapshot", () => {
     expect(app.files.development).toMatchSnapshot();
+  });
+
+  it("rejects a published port outside 1-65535, naming it", () => {
+    const scratch = new TerraformStack(new App(), "scratch");
+    expect(
+      () =>
+        new LocalContainer(scratch, "web", {
+          name: "web",
+          image: "web",
+          network: "net",
+          hostname: "web",
+          healthcheck: ["CMD", "true"],
+          ports: [{ internal: 80, external: 70000 }],
+        }),
+    ).toThrow("LocalContainer web: ports[].external must be from 1 to 65535 (got 70000)");
   });
 
   it("rejects a checkout path that cannot be written into a Terraform string", () => {
