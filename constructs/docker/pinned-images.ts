@@ -3,11 +3,15 @@
  * digest of its multi-platform index (for machines: linux/amd64 and linux/arm64 resolve from the
  * same digest). A tag can be moved to other content; a digest cannot. This is the one place to
  * bump them: the generated Dockerfile and compose file and the development stack all read it.
+ * When bumping, take the index digest (`docker buildx imagetools inspect <image>:<tag>`, first
+ * `Digest:` line), not one platform's manifest digest.
  *
  * Where each digest was taken from (public files pinning the same tag to the same digest):
  * - python 3.13.6-slim: github/evergreen's Dockerfile (Dependabot-maintained), which installs
- *   Debian 12 packages (`git=1:2.39.5-0+deb12u2`) on it, and other repositories pinning
+ *   Debian 12 packages (`git=1:2.39.5-0+deb12u2`) on it, and another repository pinning
  *   `python:3.13.6-slim-bookworm` to the same digest: this is the Debian 12 (bookworm) build.
+ *   The tag later moved to Debian 13 (trixie, glibc 2.41); that build must not be used here,
+ *   or uv could pick wheels the runtime's glibc 2.36 cannot load.
  * - uv 0.8.9: several repositories copying `/uv` from `ghcr.io/astral-sh/uv:0.8.9@sha256:cda9...`.
  * - distroless cc-debian12 nonroot: four unrelated repositories pinning the same digest.
  * - postgres, redis, minio: many repositories each (minio: the quay.io image; MinIO no longer
