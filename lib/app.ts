@@ -1,11 +1,18 @@
 import { App } from "cdktf";
+import { DevelopmentStack } from "../stacks/development-stack";
 import { EnvironmentStack } from "../stacks/environment-stack";
 import { GithubStack } from "../stacks/github-stack";
 import type { StateBackend } from "../stacks/state-backend";
 import { ENVIRONMENT_NAMES, type DeliveryConfig } from "./config";
 
-/** The stack ids, in deployment order. They name workspaces and `cdktf deploy <id>`: a contract. */
-export const STACK_IDS = ["github", ...ENVIRONMENT_NAMES] as const;
+/**
+ * The stacks a pipeline or Terraform Cloud deploys, in deployment order. Their ids name workspaces
+ * and `cdktf deploy <id>`: a contract.
+ */
+export const DEPLOYED_STACK_IDS = ["github", ...ENVIRONMENT_NAMES] as const;
+
+/** Every stack: the deployed ones and `development`, which runs on a developer's machine with local state. */
+export const STACK_IDS = [...DEPLOYED_STACK_IDS, "development"] as const;
 export type StackId = (typeof STACK_IDS)[number];
 
 export interface DeliveryAppOptions {
@@ -31,5 +38,6 @@ export function buildDeliveryApp(config: DeliveryConfig, options: DeliveryAppOpt
   for (const environment of ENVIRONMENT_NAMES) {
     new EnvironmentStack(app, environment, { config, environment, backend });
   }
+  new DevelopmentStack(app, "development", { config });
   return app;
 }

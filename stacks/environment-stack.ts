@@ -1,5 +1,4 @@
 import type { Construct } from "constructs";
-import { ServiceImage } from "../constructs/docker";
 import { ActionsSecrets, ActionsVariables, DeploymentEnvironment, RequiredReviewers } from "../constructs/github";
 import { RestrictedNamespace } from "../constructs/kubernetes";
 import {
@@ -12,6 +11,7 @@ import {
 } from "../lib/config";
 import { DeliveryStack, type DeliveryStackProps } from "./delivery-stack";
 import { githubProvider, kubernetesProvider, registryProvider } from "./providers";
+import { deployableImages } from "./service-images";
 
 export interface EnvironmentStackProps extends DeliveryStackProps {
   readonly config: DeliveryConfig;
@@ -66,8 +66,7 @@ export class EnvironmentStack extends DeliveryStack {
         environment: gate.name,
         variables: environmentVariables(service, environmentName, environment),
       });
-      // Placeholder wiring until the images work lands: the environment's branch name as tag.
-      new ServiceImage(this, `${service.name}-image`, { repository: service.image, tag: environment.branch });
+      deployableImages(this, config, service, environmentName);
     }
   }
 }

@@ -1,4 +1,5 @@
 import type { Construct } from "constructs";
+import { serviceContainerFiles, type ServiceContainerProps } from "../constructs/docker";
 import {
   ActionsSecrets,
   ActionsVariables,
@@ -112,6 +113,7 @@ export class GithubStack extends DeliveryStack {
     const owners = github.codeOwners;
     const files: ManagedFile[] = [
       ...serviceWorkflowFiles(servicePipelineProps(config, service)),
+      ...serviceContainerFiles(containerFilesOf(config, service)),
       securityPolicyFile({
         repository: `${github.owner}/${service.repository}`,
         contact: github.securityPolicy.contact,
@@ -145,6 +147,7 @@ export class GithubStack extends DeliveryStack {
     });
   }
 }
+
 /** What a service's pipeline needs from the configuration. */
 export function servicePipelineProps(config: DeliveryConfig, service: ServiceConfig): ServicePipelineProps {
   const environment = (name: EnvironmentName) => ({
@@ -161,5 +164,16 @@ export function servicePipelineProps(config: DeliveryConfig, service: ServiceCon
     healthCheckPaths: [...new Set([service.healthPaths.startup, service.healthPaths.readiness])],
     staging: environment("staging"),
     production: environment("production"),
+  };
+}
+
+function containerFilesOf(config: DeliveryConfig, service: ServiceConfig): ServiceContainerProps {
+  return {
+    serviceName: service.name,
+    sourceUrl: `https://github.com/${config.github.owner}/${service.repository}`,
+    port: service.port,
+    debugPort: service.container.debugPort,
+    asgiApp: service.container.asgiApp,
+    livenessPath: service.healthPaths.liveness,
   };
 }

@@ -42,10 +42,21 @@ export function registryProvider(scope: Construct, registries: readonly string[]
     description: "Token with read:packages for the container registry",
   });
   return new DockerProvider(scope, "docker", {
+    // Registry lookups need no engine; Terraform Cloud runners have none to check.
+    disableDockerDaemonCheck: true,
     registryAuth: registries.map((address) => ({
       address,
       username: username.stringValue,
       password: password.stringValue,
     })),
   });
+}
+
+/**
+ * The Docker provider for this machine's engine (`DOCKER_HOST`, or the platform's default
+ * socket): the development stack's containers. It needs no credential: the images it pulls are
+ * public and pinned by digest.
+ */
+export function localDockerProvider(scope: Construct): DockerProvider {
+  return new DockerProvider(scope, "docker", {});
 }

@@ -50,12 +50,23 @@ describe("all-or-nothing synth", () => {
   });
 
   it("leaves no scratch directory behind when the app throws", () => {
-    const before = fs.readdirSync(os.tmpdir()).filter((name) => name.startsWith("cdktf-synth-"));
-    expect(() =>
-      synthesizeAllOrNothing(() => {
-        throw new Error("construct bug");
-      }, outdir),
-    ).toThrow("construct bug");
-    expect(fs.readdirSync(os.tmpdir()).filter((name) => name.startsWith("cdktf-synth-"))).toEqual(before);
+    // A private TMPDIR: other test files synthesize in parallel, with scratch directories of their own.
+    const privateTmp = fs.mkdtempSync(path.join(os.tmpdir(), "all-or-nothing-tmp-"));
+    const previous = process.env.TMPDIR;
+    process.env.TMPDIR = privateTmp;
+    try {
+      expect(() =>
+        synthesizeAllOrNothing(() => {
+          throw new Error("construct bug");
+        }, outdir),
+      ).toThrow("construct bug");
+    } finally {
+      if (previous === undefined) {
+        delete process.env.TMPDIR;
+      } else {
+        process.env.TMPDIR = previous;
+      }
+    }
+    expect(fs.readdirSync(privateTmp)).toEqual([]);
   });
 });

@@ -1,5 +1,5 @@
 import * as os from "node:os";
-import { STACK_IDS } from "../../lib/app";
+import { DEPLOYED_STACK_IDS, STACK_IDS } from "../../lib/app";
 import { configWith } from "../support/config-text";
 import { loadDefaultConfig, stackOf, synthesizeConfig, synthesizeDefaultConfig } from "../support/synth";
 import { resourcesOf, stringsIn } from "../support/terraform-json";
@@ -7,7 +7,7 @@ import { resourcesOf, stringsIn } from "../support/terraform-json";
 describe("the synthesized app", () => {
   const app = synthesizeDefaultConfig();
 
-  it("has exactly the stacks github, staging and production", () => {
+  it("has exactly the stacks github, staging, production and development", () => {
     expect(Object.keys(app.stacks).sort()).toEqual([...STACK_IDS].sort());
   });
 
@@ -42,6 +42,7 @@ describe("the synthesized app", () => {
       ]);
       expect(stack.provider?.docker).toEqual([
         {
+          disable_docker_daemon_check: true,
           registry_auth: [
             { address: "ghcr.io", username: "${var.registry_username}", password: "${var.registry_password}" },
           ],
@@ -66,8 +67,9 @@ describe("the synthesized app", () => {
         containsCwd: false,
         containsTmp: false,
       });
-      const absolutePaths = stringsIn(stackOf(app, id)).filter((entry) =>
-        /^(\/[A-Za-z]+\/|[A-Za-z]:\\)/.test(entry.value),
+      // Paths inside a container (mount targets) are the image's layout, not this machine's.
+      const absolutePaths = stringsIn(stackOf(app, id)).filter(
+        (entry) => /^(\/[A-Za-z]+\/|[A-Za-z]:\\)/.test(entry.value) && !/\.mounts\[\d+\]\.target$/.test(entry.path),
       );
       expect(absolutePaths).toEqual([]);
     }
@@ -100,8 +102,8 @@ describe("the synthesized app", () => {
 describe("Terraform Cloud", () => {
   const app = synthesizeConfig(loadDefaultConfig(), { terraformCloud: { organization: "acme" } });
 
-  it("gives every stack its own workspace, named <prefix>-<stack id>", () => {
-    for (const id of STACK_IDS) {
+  it("gives every deployed stack its own workspace, named <prefix>-<stack id>", () => {
+    for (const id of DEPLOYED_STACK_IDS) {
       const stack = stackOf(app, id);
       expect(stack.terraform.backend).toBeUndefined();
       expect(stack.terraform.cloud).toEqual({
@@ -110,6 +112,13 @@ describe("Terraform Cloud", () => {
         workspaces: { name: `orders-api-${id}` },
       });
     }
+  });
+
+  it("keeps the development stack's state local: it describes one developer's machine", () => {
+    expect(stackOf(app, "development").terraform.cloud).toBeUndefined();
+    expect(stackOf(app, "development").terraform.backend).toEqual({
+      local: { path: "../../../terraform.development.tfstate" },
+    });
   });
 
   it("takes the workspace prefix from the config and the host from the options", () => {

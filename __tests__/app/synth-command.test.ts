@@ -63,6 +63,7 @@ describe("npm run synth", () => {
     expect(result.status).toBe(0);
     expect(Object.keys(filesUnder(path.join(project, "cdktf.out"))).sort()).toEqual([
       "manifest.json",
+      "stacks/development/cdk.tf.json",
       "stacks/github/cdk.tf.json",
       "stacks/production/cdk.tf.json",
       "stacks/staging/cdk.tf.json",

@@ -22,7 +22,8 @@ interface Diagnostic {
  * Runs terraform's own parser over every string of a stack (PITFALLS 1): each string becomes a
  * local value of a scratch configuration, with the stack's variables declared, and
  * `terraform validate` (which needs no provider) parses them all as templates. References to the
- * stack's resources cannot resolve in the scratch configuration and are not errors here.
+ * stack's resources and named locals cannot resolve in the scratch configuration (every string
+ * becomes a local of its own) and are not errors here.
  */
 export function terraformTemplateErrors(stack: TerraformJson): TemplateError[] {
   const strings = stringsIn({
@@ -58,7 +59,10 @@ export function terraformTemplateErrors(stack: TerraformJson): TemplateError[] {
     return (
       diagnostics
         .filter(
-          (diagnostic) => diagnostic.severity === "error" && diagnostic.summary !== "Reference to undeclared resource",
+          (diagnostic) =>
+            diagnostic.severity === "error" &&
+            diagnostic.summary !== "Reference to undeclared resource" &&
+            diagnostic.summary !== "Reference to undeclared local value",
         )
         .map((diagnostic) => {
           const line = diagnostic.range?.start.line ?? 0;

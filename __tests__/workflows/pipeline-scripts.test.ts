@@ -6,7 +6,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { parse } from "yaml";
 import { CI_WORKFLOW_FILE, projectPipelineFiles, serviceWorkflowFiles } from "../../constructs/workflows";
-import { STACK_IDS } from "../../lib/app";
+import { DEPLOYED_STACK_IDS } from "../../lib/app";
 import { notifyScript } from "../../constructs/workflows/notify-script";
 import { TERMINAL_RUN_STATES, terraformCloudScript } from "../../constructs/workflows/terraform-cloud-script";
 import { servicePipelineProps } from "../../stacks/github-stack";
@@ -428,7 +428,7 @@ describe("every script of the pipelines", () => {
       }
     };
     const service = firstService === undefined ? [] : serviceWorkflowFiles(servicePipelineProps(config, firstService));
-    for (const file of [...service, ...projectPipelineFiles({ stacks: STACK_IDS })]) {
+    for (const file of [...service, ...projectPipelineFiles({ stacks: DEPLOYED_STACK_IDS })]) {
       if (file.path.startsWith(".github/workflows/")) {
         addWorkflow(file.path, file.content);
       } else if (file.path.endsWith(".sh")) {

@@ -2,7 +2,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { parse } from "yaml";
 import { PROJECT_WORKFLOW_PATH, projectPipelineFiles, projectWorkflow } from "../../constructs/workflows";
-import { STACK_IDS } from "../../lib/app";
+import { DEPLOYED_STACK_IDS } from "../../lib/app";
 import { PROJECT_ROOT } from "../support/synth";
 import { actionlintFindings, actionValidatorErrors, hardeningProblems } from "../support/workflow-checks";
 
@@ -18,7 +18,7 @@ interface ParsedJob {
   strategy?: { matrix: Record<string, string[]> };
   steps: { name: string; if?: string; uses?: string; run?: string }[];
 }
-const files = projectPipelineFiles({ stacks: STACK_IDS });
+const files = projectPipelineFiles({ stacks: DEPLOYED_STACK_IDS });
 const text = files.find((file) => file.path === PROJECT_WORKFLOW_PATH)?.content ?? "";
 const workflow = parse(text) as { on: Record<string, unknown>; permissions: object; jobs: Record<string, ParsedJob> };
 const job = (id: string): ParsedJob => {
@@ -64,7 +64,7 @@ describe("this project's own pipeline", () => {
   it("plans every stack speculatively in Terraform Cloud on pull requests, or says why not", () => {
     const plan = job("plan");
     expect(plan.if).toBe("github.event_name == 'pull_request'");
-    expect(plan.strategy?.matrix).toEqual({ stack: [...STACK_IDS] });
+    expect(plan.strategy?.matrix).toEqual({ stack: [...DEPLOYED_STACK_IDS] });
     expect(plan.steps[0]?.run).toContain("::notice::Speculative plan of the $STACK stack skipped");
     expect(plan.steps.slice(1).every((step) => step.if?.includes("steps.settings.outputs.configured == 'true'"))).toBe(
       true,
@@ -73,7 +73,7 @@ describe("this project's own pipeline", () => {
   });
 
   it("deploys github, then staging, then production on pushes to main, production behind its environment", () => {
-    expect(STACK_IDS).toEqual(["github", "staging", "production"]);
+    expect(DEPLOYED_STACK_IDS).toEqual(["github", "staging", "production"]);
     expect(["deploy-github", "deploy-staging", "deploy-production"].map((id) => job(id).needs)).toEqual([
       ["test"],
       ["deploy-github"],

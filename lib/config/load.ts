@@ -3,6 +3,7 @@ import * as path from "node:path";
 import { isMap, isPair, isScalar, LineCounter, parseDocument, type Document } from "yaml";
 import type { z } from "zod";
 import { ConfigError, formatFieldPath, type ConfigProblem } from "./config-error";
+import { locateDevelopmentSources } from "./development-sources";
 import { deliveryConfigSchema, type DeliveryConfig } from "./schema";
 import { allowedKeysAt, closestKey } from "./schema-keys";
 
@@ -52,7 +53,18 @@ export function parseConfig(text: string, file: string): DeliveryConfig {
 
   const result = deliveryConfigSchema.safeParse(document.toJS() ?? {}, { reportInput: true });
   if (result.success) {
-    return result.data;
+    const located = locateDevelopmentSources(result.data, file);
+    if (located.problems.length === 0) {
+      return located.config;
+    }
+    throw new ConfigError(
+      file,
+      located.problems.map((problem) => ({
+        field: formatFieldPath(problem.path),
+        message: problem.message,
+        ...positionOf(document, lineCounter, problem.path, "value"),
+      })),
+    );
   }
   const problems = result.error.issues.flatMap((issue) => describeIssue(issue, document, lineCounter));
   throw new ConfigError(file, problems.sort(byPosition));

@@ -1,6 +1,9 @@
 import { z } from "zod";
+import { reportContainerProblems } from "./container";
+import { developmentSchema, reportDevelopmentProblems } from "./development";
 import { environmentsSchema } from "./environment";
 import { githubGovernanceFields, reportGovernanceProblems } from "./governance";
+import { reportImageSelectionProblems, withDefaultImageTag } from "./image";
 import { githubLogin } from "./primitives";
 import { serviceSchema } from "./service";
 
@@ -20,6 +23,7 @@ const rawDeliveryConfigSchema = z.strictObject({
   }),
   services: z.array(serviceSchema).min(1, "list at least one service"),
   environments: environmentsSchema,
+  development: developmentSchema,
   terraformCloud: z
     .strictObject({
       /** Workspaces are named `<prefix>-<stack id>`. @default the first service's name */
@@ -76,6 +80,9 @@ export const deliveryConfigSchema = rawDeliveryConfigSchema
       });
     }
     reportGovernanceProblems(config, ctx);
+    reportImageSelectionProblems(config, ctx);
+    reportContainerProblems(config, ctx);
+    reportDevelopmentProblems(config, ctx);
   })
   .transform(resolveDefaults);
 
@@ -91,10 +98,12 @@ function resolveDefaults(config: z.output<typeof rawDeliveryConfigSchema>) {
       staging: {
         ...service.environments.staging,
         replicas: service.environments.staging.replicas ?? config.environments.staging.replicas,
+        image: withDefaultImageTag(service.environments.staging.image, config.environments.staging.branch),
       },
       production: {
         ...service.environments.production,
         replicas: service.environments.production.replicas ?? config.environments.production.replicas,
+        image: withDefaultImageTag(service.environments.production.image, config.environments.production.branch),
       },
     };
     return { ...service, repository, image, environments };

@@ -1,6 +1,9 @@
 import { z } from "zod";
+import { OCI_REPOSITORY } from "../../../constructs/docker/oci-reference";
 import { parseQuantity } from "../quantity";
 import { serviceGovernanceFields } from "./governance";
+import { containerSchema } from "./container";
+import { imageSelection } from "./image";
 import {
   actionsName,
   cpuQuantity,
@@ -92,6 +95,8 @@ const serviceEnvironment = z
     url: z.url({ protocol: /^https?$/, error: "must be an http(s) URL" }).optional(),
     /** Extra environment-level Actions variables for this environment only. */
     variables: variableValues.default({}),
+    /** The image this environment runs when the pipeline does not pass one (tag, digest). */
+    image: imageSelection,
   })
   .prefault({});
 
@@ -102,7 +107,7 @@ const serviceEnvironment = z
 const imageRepository = z
   .string()
   .regex(
-    /^(?:[a-z0-9]+(?:[.-][a-z0-9]+)*(?::[0-9]+)?\/)?[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*$/,
+    OCI_REPOSITORY,
     "must be an OCI image repository such as 'ghcr.io/acme/orders-api', lowercase, without tag or digest",
   );
 
@@ -116,6 +121,8 @@ export const serviceSchema = z.strictObject({
   /** The container's HTTP port. */
   port: port.default(8000),
   healthPaths,
+  /** How the container image is built and started. */
+  container: containerSchema,
   resources,
   autoscaling,
   secrets: secretNames,

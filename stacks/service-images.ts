@@ -1,0 +1,46 @@
+import type { Construct } from "constructs";
+import { ServiceImage } from "../constructs/docker";
+import { DEPLOYMENT_COLORS, imageVariableName, type DeploymentColor } from "../constructs/terraform";
+import type { DeliveryConfig, EnvironmentName, ServiceConfig } from "../lib/config";
+
+/** The image one workload of a service runs; `color` is set in a blue-green environment. */
+export interface DeployableImage {
+  readonly color?: DeploymentColor;
+  readonly image: ServiceImage;
+}
+
+/**
+ * The images of one service in one environment: one in a rolling environment (variable
+ * `<service>_image`), one per colour in a blue-green environment (`<service>_image_blue`,
+ * `<service>_image_green`), so that a new digest goes to the idle colour while the active one
+ * keeps running its own. Production accepts only digest-pinned references.
+ */
+export function deployableImages(
+  scope: Construct,
+  config: DeliveryConfig,
+  service: ServiceConfig,
+  environmentName: EnvironmentName,
+): DeployableImage[] {
+  const selection = service.environments[environmentName].image;
+  const props = {
+    repository: service.image,
+    tag: selection.tag,
+    digest: selection.digest,
+    resolveDigest: selection.resolveDigest,
+    requireDigest: environmentName === "production",
+  };
+  if (config.environments[environmentName].strategy === "rolling") {
+    const image = new ServiceImage(scope, `${service.name}-image`, {
+      ...props,
+      overrideVariableName: imageVariableName(service.name),
+    });
+    return [{ image }];
+  }
+  return DEPLOYMENT_COLORS.map((color) => ({
+    color,
+    image: new ServiceImage(scope, `${service.name}-image-${color}`, {
+      ...props,
+      overrideVariableName: imageVariableName(service.name, color),
+    }),
+  }));
+}
