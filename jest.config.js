@@ -7,8 +7,10 @@ module.exports = {
   transform: {
     "^.+\\.(t|j|mj)s$": ["@swc/jest", { jsc: { target: "es2022" }, module: { type: "commonjs" } }],
   },
-  // kubernetes-models ships ES modules only (PITFALLS 4): let swc turn them into CommonJS.
-  transformIgnorePatterns: ["/node_modules/(?!(kubernetes-models|@kubernetes-models)/)"],
+  // kubernetes-models ships ES modules only (PITFALLS 4): resolve them as imports and let swc
+  // turn them into CommonJS.
+  resolver: "<rootDir>/__tests__/support/jest-resolver.cjs",
+  transformIgnorePatterns: ["/node_modules/(?!(kubernetes-models|@kubernetes-models|is-cidr|cidr-regex)/)"],
   setupFilesAfterEnv: ["<rootDir>/__tests__/support/setup-jest.ts"],
   collectCoverageFrom: ["main.ts", "lib/**/*.ts", "constructs/**/*.ts", "stacks/**/*.ts"],
   coverageThreshold: { global: { lines: 85 } },

@@ -1,5 +1,7 @@
 import { z } from "zod";
+import { networkSchema } from "./network";
 import { dnsLabel, githubLogin, githubTeamSlug, replicaBounds } from "./primitives";
+import { environmentWorkloadFields } from "./workloads";
 
 export const ENVIRONMENT_NAMES = ["staging", "production"] as const;
 export type EnvironmentName = (typeof ENVIRONMENT_NAMES)[number];
@@ -51,6 +53,8 @@ function environmentSchema(defaults: {
       strategy: z
         .enum(ROLLOUT_STRATEGIES, { error: `must be one of: ${ROLLOUT_STRATEGIES.join(", ")}` })
         .default(defaults.strategy),
+      ...environmentWorkloadFields,
+      network: networkSchema,
     })
     .prefault({});
 }

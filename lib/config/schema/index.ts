@@ -2,6 +2,7 @@ import { z } from "zod";
 import { environmentsSchema } from "./environment";
 import { githubLogin } from "./primitives";
 import { serviceSchema } from "./service";
+import { reportWorkloadProblems } from "./workloads";
 
 /** Production keeps serving through a node drain or a bad pod only with two replicas or more. */
 export const PRODUCTION_MIN_REPLICAS = 2;
@@ -73,6 +74,7 @@ export const deliveryConfigSchema = rawDeliveryConfigSchema
         message: `must differ from the staging namespace ('${staging.namespace}'): environments are isolated by namespace`,
       });
     }
+    reportWorkloadProblems(config, ctx);
   })
   .transform(resolveDefaults);
 

@@ -10,6 +10,7 @@ import {
   port,
   replicaBounds,
 } from "./primitives";
+import { shutdown } from "./workloads";
 
 const resourceAmounts = z.strictObject({
   cpu: cpuQuantity,
@@ -117,6 +118,7 @@ export const serviceSchema = z.strictObject({
   healthPaths,
   resources,
   autoscaling,
+  shutdown,
   secrets: secretNames,
   variables,
   environments: z

@@ -1,0 +1,94 @@
+import { ENVIRONMENT_NAMES } from "../../lib/config";
+import { configWith } from "../support/config-text";
+import { KUBERNETES_RESOURCE_KINDS, kubernetesObjectsOf } from "../support/kubernetes-objects";
+import { schemaErrors } from "../support/kubernetes-schemas";
+import { stackOf, synthesizeConfig, synthesizeDefaultConfig } from "../support/synth";
+
+// The other shape of every switch: several services, production rolling and staging blue-green,
+// a service without secrets or pre-stop hook, no egress endpoints, no quota.
+const variant = synthesizeConfig(
+  configWith(
+    [["services", 1], { name: "billing-api", shutdown: { drainSeconds: 0 } }],
+    [["environments", "production", "strategy"], "rolling"],
+    [["environments", "production", "quota"], "delete"],
+    [["environments", "production", "limitRange"], "delete"],
+    [["environments", "staging", "strategy"], "blue-green"],
+    [["environments", "staging", "activeColor"], "green"],
+    [["environments", "staging", "network", "egress"], []],
+  ),
+);
+
+describe.each([
+  ["default", synthesizeDefaultConfig()],
+  ["variant", variant],
+] as const)("Kubernetes objects of the %s configuration", (_, app) => {
+  it.each(ENVIRONMENT_NAMES)("validate against the Kubernetes OpenAPI schemas in the %s stack", (id) => {
+    const objects = kubernetesObjectsOf(stackOf(app, id));
+    expect(objects.length).toBeGreaterThan(0);
+    const problems = objects
+      .map(({ address, object }) => ({ address, errors: schemaErrors(object) }))
+      .filter((entry) => entry.errors.length > 0);
+    expect(problems).toEqual([]);
+  });
+
+  it.each(ENVIRONMENT_NAMES)("are all of a kind the schema check knows, in the %s stack", (id) => {
+    const types = Object.keys(stackOf(app, id).resource ?? {}).filter((type) => type.startsWith("kubernetes_"));
+    expect(types.filter((type) => KUBERNETES_RESOURCE_KINDS[type] === undefined)).toEqual([]);
+  });
+});
+
+describe("the variant configuration", () => {
+  it("creates the full set for every service in both stacks", () => {
+    for (const id of ENVIRONMENT_NAMES) {
+      const kinds = kubernetesObjectsOf(stackOf(variant, id)).map(
+        ({ object }) => `${object.kind}/${object.metadata.name ?? ""}`,
+      );
+      for (const name of ["orders-api", "billing-api"]) {
+        expect(kinds).toEqual(
+          expect.arrayContaining([
+            `ServiceAccount/${name}`,
+            `ConfigMap/${name}-settings`,
+            `Service/${name}`,
+            `NetworkPolicy/${name}-ingress`,
+          ]),
+        );
+      }
+    }
+  });
+
+  it("runs production rolling (one Deployment per service) and staging blue-green when so configured", () => {
+    const deploymentNames = (id: string) =>
+      kubernetesObjectsOf(stackOf(variant, id))
+        .filter(({ object }) => object.kind === "Deployment")
+        .map(({ object }) => object.metadata.name)
+        .sort();
+    expect(deploymentNames("production")).toEqual(["billing-api", "orders-api"]);
+    expect(deploymentNames("staging")).toEqual([
+      "billing-api-blue",
+      "billing-api-green",
+      "orders-api-blue",
+      "orders-api-green",
+    ]);
+    expect(
+      Object.keys(stackOf(variant, "staging").variable ?? {}).filter((name) => name.endsWith("_active_color")),
+    ).toEqual(["billing_api_active_color", "orders_api_active_color"]);
+  });
+
+  it("gives a service without secrets no Secret, and one with drainSeconds 0 no pre-stop hook", () => {
+    const objects = kubernetesObjectsOf(stackOf(variant, "production"));
+    expect(objects.map(({ object }) => `${object.kind}/${object.metadata.name ?? ""}`)).not.toContain(
+      "Secret/billing-api-secrets",
+    );
+    const billing = objects.find(
+      ({ object }) => object.kind === "Deployment" && object.metadata.name === "billing-api",
+    );
+    expect(JSON.stringify(billing?.object)).not.toContain("preStop");
+    expect(JSON.stringify(billing?.object)).not.toContain("secretRef");
+  });
+
+  it("writes no external egress policy when no endpoint is configured", () => {
+    const names = kubernetesObjectsOf(stackOf(variant, "staging")).map(({ object }) => object.metadata.name);
+    expect(names).not.toContain("allow-external-egress");
+    expect(names).toEqual(expect.arrayContaining(["default-deny", "allow-dns"]));
+  });
+});
