@@ -193,6 +193,9 @@ export class WebServiceDeployment extends Construct {
       },
     });
 
+    // `unhealthyPodEvictionPolicy: AlwaysAllow` (evict running-but-unready pods even when the
+    // budget is exhausted) is not in provider 2.38's schema; Kubernetes' default IfHealthyBudget
+    // applies, so a Deployment whose pods are all unready can hold up a node drain.
     this.disruptionBudget = new PodDisruptionBudgetV1(this, "disruption-budget", {
       metadata: { name: props.name, namespace: props.namespace, labels },
       spec: {
