@@ -164,6 +164,16 @@ describe("workload settings in the configuration", () => {
       "environments.production.limitRange.default.cpu: must be at least defaultRequest.cpu (100m) (got '50m')",
     ],
     [
+      "an environment variable that would override the app's APP_ENV",
+      [[["services", 0, "variables", "environment", "APP_ENV"], "prod"]],
+      "services[0].variables.environment.APP_ENV: is set for the app by the deployment (the environment's name); remove it",
+    ],
+    [
+      "an environment's variable that would override the app's PORT",
+      [[["services", 0, "environments", "staging", "variables", "PORT"], "80"]],
+      "services[0].environments.staging.variables.PORT: is set for the app by the deployment (the service's port); remove it",
+    ],
+    [
       "an unknown key in the network settings",
       [[["environments", "staging", "network", "egres"], []]],
       "environments.staging.network.egres: unknown key (did you mean 'egress'?)",

@@ -49,8 +49,11 @@ export interface WebServiceDeploymentProps {
     readonly drainPath: string;
   };
   readonly serviceAccountName: string;
+  /** @default no ConfigMap in the environment */
   readonly configMapName?: string;
+  /** @default no Secret in the environment */
   readonly secretName?: string;
+  /** @default no image pull Secret */
   readonly pullSecretName?: string;
   readonly podAnnotations: Readonly<Record<string, string>>;
 }

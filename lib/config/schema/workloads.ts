@@ -119,7 +119,13 @@ interface WorkloadsView {
   readonly services: readonly {
     readonly name: string;
     readonly resources: { readonly requests: Required<Amounts>; readonly limits: Required<Amounts> };
-    readonly environments: Readonly<Record<string, { readonly replicas?: ReplicaBounds | undefined }>>;
+    readonly variables: { readonly environment: Readonly<Record<string, string>> };
+    readonly environments: Readonly<
+      Record<
+        string,
+        { readonly replicas?: ReplicaBounds | undefined; readonly variables: Readonly<Record<string, string>> }
+      >
+    >;
   }[];
   readonly environments: Readonly<
     Record<
@@ -140,6 +146,7 @@ interface WorkloadsView {
  * maximum is below a container's limit makes Kubernetes reject the pods, both only at apply time.
  */
 export function reportWorkloadProblems(config: WorkloadsView, ctx: z.RefinementCtx): void {
+  reportDerivedSettings(config, ctx);
   for (const [environmentName, environment] of Object.entries(config.environments)) {
     const deploymentsPerService = environment.strategy === "blue-green" ? 2 : 1;
     const pods = config.services.map((service) => {
@@ -200,6 +207,38 @@ export function reportWorkloadProblems(config: WorkloadsView, ctx: z.RefinementC
       }
     }
   }
+}
+
+/**
+ * The app's environment variables include the service's environment-level variables; two of
+ * them are set by the deployment itself, so a variable of the same name would be ambiguous.
+ */
+const DERIVED_SETTINGS: Readonly<Record<string, string>> = {
+  APP_ENV: "the environment's name",
+  PORT: "the service's port",
+};
+
+function reportDerivedSettings(config: WorkloadsView, ctx: z.RefinementCtx): void {
+  config.services.forEach((service, index) => {
+    const sources: [(string | number)[], Readonly<Record<string, string>>][] = [
+      [["services", index, "variables", "environment"], service.variables.environment],
+      ...Object.entries(service.environments).map(
+        ([name, environment]): [(string | number)[], Readonly<Record<string, string>>] => [
+          ["services", index, "environments", name, "variables"],
+          environment.variables,
+        ],
+      ),
+    ];
+    for (const [path, variables] of sources) {
+      for (const key of Object.keys(variables).filter((name) => name in DERIVED_SETTINGS)) {
+        ctx.addIssue({
+          code: "custom",
+          path: [...path, key],
+          message: `is set for the app by the deployment (${DERIVED_SETTINGS[key]}); remove it`,
+        });
+      }
+    }
+  });
 }
 
 /** A base-unit amount back in the notation users write: cores or millicores, mebibytes. */
