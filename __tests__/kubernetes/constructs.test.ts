@@ -90,6 +90,16 @@ describe("WebService", () => {
     ],
     ["zero replicas", { replicas: { min: 0, max: 2 } }, "replicas.min must be a whole number of at least 1 (got 0)"],
     [
+      "a utilization target of zero",
+      { autoscaling: { targetCpuUtilizationPercent: 0 } },
+      "autoscaling.targetCpuUtilizationPercent must be a whole percentage of at least 1 (got 0)",
+    ],
+    [
+      "a scale-down window over an hour",
+      { autoscaling: { scaleDownStabilizationSeconds: 7200 } },
+      "autoscaling.scaleDownStabilizationSeconds must be a whole number of seconds from 0 to 3600 (got 7200)",
+    ],
+    [
       "a drain as long as the grace period",
       { shutdown: { drainSeconds: 30, terminationGracePeriodSeconds: 30 } },
       "shutdown.drainSeconds must be below shutdown.terminationGracePeriodSeconds (30) (got 30)",

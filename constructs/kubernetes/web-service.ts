@@ -118,6 +118,7 @@ export class WebService extends Construct {
       podAnnotations,
     });
 
+    // Port 80 in front of the named container port: ingress rules need not know the app's port.
     const servicePorts = [{ name: HTTP_PORT_NAME, port: 80, targetPort: HTTP_PORT_NAME, protocol: "TCP" }];
     const clusterService = (serviceId: string, serviceName: string, selector: Record<string, string>) =>
       new ServiceV1(this, serviceId, {
@@ -136,6 +137,8 @@ export class WebService extends Construct {
     } else {
       const deployments: Record<string, WebServiceDeployment> = {};
       const previews: Record<string, ServiceV1> = {};
+      // Both colours keep the full replica floor: a rollback is instant only if the idle colour can
+      // take all traffic the moment the selector flips back, and the floor is what it starts with.
       for (const color of DEPLOYMENT_COLORS) {
         const selector = deploymentSelector(name, color);
         deployments[color] = new WebServiceDeployment(
@@ -225,6 +228,15 @@ function resolveProps(props: WebServiceProps) {
     scaleDownStabilizationSeconds: 300,
     ...props.autoscaling,
   };
+  for (const key of ["targetCpuUtilizationPercent", "targetMemoryUtilizationPercent"] as const) {
+    if (!Number.isInteger(autoscaling[key]) || autoscaling[key] < 1) {
+      fail(`autoscaling.${key}`, autoscaling[key], "a whole percentage of at least 1");
+    }
+  }
+  const window = autoscaling.scaleDownStabilizationSeconds;
+  if (!Number.isInteger(window) || window < 0 || window > 3600) {
+    fail("autoscaling.scaleDownStabilizationSeconds", window, "a whole number of seconds from 0 to 3600");
+  }
 
   const rollout = props.rollout;
   const images: [string, string][] =
