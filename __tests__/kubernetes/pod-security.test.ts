@@ -1,40 +1,7 @@
-import type { IDeployment } from "kubernetes-models/apps/v1";
 import type { IPodSpec } from "kubernetes-models/v1";
-import { POD_SECURITY_VERSION } from "../../constructs/kubernetes";
-import { ENVIRONMENT_NAMES } from "../../lib/config";
-import { kubernetesObjectsOf, objectsOfKind } from "../support/kubernetes-objects";
 import { restrictedProfileViolations } from "../support/pod-security";
-import { stackOf, synthesizeDefaultConfig } from "../support/synth";
 
-const app = synthesizeDefaultConfig();
-
-describe.each(ENVIRONMENT_NAMES)("pod security in the %s stack", (id) => {
-  const objects = kubernetesObjectsOf(stackOf(app, id));
-
-  it("admits every pod template under the Pod Security Standards 'restricted' profile", () => {
-    const deployments = objectsOfKind<IDeployment>(objects, "Deployment");
-    expect(deployments.length).toBeGreaterThan(0);
-    for (const deployment of deployments) {
-      const template = deployment.spec?.template;
-      expect({
-        deployment: deployment.metadata?.name,
-        violations: restrictedProfileViolations(template?.spec as IPodSpec, template?.metadata?.annotations),
-      }).toEqual({ deployment: deployment.metadata?.name, violations: [] });
-    }
-  });
-
-  it("enforces, audits and warns on that profile in the namespace, at a pinned version", () => {
-    const namespace = objects.find(({ object }) => object.kind === "Namespace")?.object;
-    expect(namespace?.metadata.labels).toMatchObject({
-      "pod-security.kubernetes.io/enforce": "restricted",
-      "pod-security.kubernetes.io/enforce-version": POD_SECURITY_VERSION,
-      "pod-security.kubernetes.io/audit": "restricted",
-      "pod-security.kubernetes.io/audit-version": POD_SECURITY_VERSION,
-      "pod-security.kubernetes.io/warn": "restricted",
-      "pod-security.kubernetes.io/warn-version": POD_SECURITY_VERSION,
-    });
-  });
-});
+// The synthesized pod templates are checked with this in api-conformance.test.ts.
 
 describe("the restricted-profile check (the checker checks)", () => {
   const compliant = (): IPodSpec => ({

@@ -1,7 +1,11 @@
+import type { IDeployment } from "kubernetes-models/apps/v1";
+import type { IPodSpec } from "kubernetes-models/v1";
+import { POD_SECURITY_VERSION } from "../../constructs/kubernetes";
 import { ENVIRONMENT_NAMES } from "../../lib/config";
 import { configWith } from "../support/config-text";
-import { KUBERNETES_RESOURCE_KINDS, kubernetesObjectsOf } from "../support/kubernetes-objects";
+import { KUBERNETES_RESOURCE_KINDS, kubernetesObjectsOf, objectsOfKind } from "../support/kubernetes-objects";
 import { schemaErrors } from "../support/kubernetes-schemas";
+import { restrictedProfileViolations } from "../support/pod-security";
 import { stackOf, synthesizeConfig, synthesizeDefaultConfig } from "../support/synth";
 
 // The other shape of every switch: several services, production rolling and staging blue-green,
@@ -30,6 +34,36 @@ describe.each([
       .filter((entry) => entry.errors.length > 0);
     expect(problems).toEqual([]);
   });
+
+  it.each(ENVIRONMENT_NAMES)(
+    "include only pod templates the Pod Security Standards 'restricted' profile admits, in the %s stack",
+    (id) => {
+      const deployments = objectsOfKind<IDeployment>(kubernetesObjectsOf(stackOf(app, id)), "Deployment");
+      expect(deployments.length).toBeGreaterThan(0);
+      for (const deployment of deployments) {
+        const template = deployment.spec?.template;
+        expect({
+          deployment: deployment.metadata?.name,
+          violations: restrictedProfileViolations(template?.spec as IPodSpec, template?.metadata?.annotations),
+        }).toEqual({ deployment: deployment.metadata?.name, violations: [] });
+      }
+    },
+  );
+
+  it.each(ENVIRONMENT_NAMES)(
+    "enforce, audit and warn on that profile, at a pinned version, in the %s namespace",
+    (id) => {
+      const namespace = kubernetesObjectsOf(stackOf(app, id)).find(({ object }) => object.kind === "Namespace")?.object;
+      expect(namespace?.metadata.labels).toMatchObject({
+        "pod-security.kubernetes.io/enforce": "restricted",
+        "pod-security.kubernetes.io/enforce-version": POD_SECURITY_VERSION,
+        "pod-security.kubernetes.io/audit": "restricted",
+        "pod-security.kubernetes.io/audit-version": POD_SECURITY_VERSION,
+        "pod-security.kubernetes.io/warn": "restricted",
+        "pod-security.kubernetes.io/warn-version": POD_SECURITY_VERSION,
+      });
+    },
+  );
 
   it.each(ENVIRONMENT_NAMES)("are all of a kind the schema check knows, in the %s stack", (id) => {
     const types = Object.keys(stackOf(app, id).resource ?? {}).filter((type) => type.startsWith("kubernetes_"));
