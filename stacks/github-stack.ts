@@ -155,6 +155,7 @@ export function servicePipelineProps(config: DeliveryConfig, service: ServiceCon
     strategy: config.environments[name].strategy,
     url: service.environments[name].url,
     workspace: workspaceName(config.terraformCloud.workspacePrefix, name),
+    defaultActiveColor: config.environments[name].activeColor,
   });
   return {
     serviceName: service.name,

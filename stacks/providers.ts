@@ -35,12 +35,7 @@ export function kubernetesProvider(scope: Construct): KubernetesProvider {
  * credentials come from sensitive variables; no Docker engine is needed at plan time.
  */
 export function registryProvider(scope: Construct, registries: readonly string[]): DockerProvider {
-  const username = SensitiveVariable.of(scope, "registry_username", {
-    description: "User name for the container registry (for GHCR: the GitHub user or app owning the token)",
-  });
-  const password = SensitiveVariable.of(scope, "registry_password", {
-    description: "Token with read:packages for the container registry",
-  });
+  const { username, password } = registryCredentials(scope);
   return new DockerProvider(scope, "docker", {
     // Registry lookups need no engine; Terraform Cloud runners have none to check.
     disableDockerDaemonCheck: true,
@@ -59,4 +54,16 @@ export function registryProvider(scope: Construct, registries: readonly string[]
  */
 export function localDockerProvider(scope: Construct): DockerProvider {
   return new DockerProvider(scope, "docker", {});
+}
+
+/** The registry credentials, shared by the Docker provider and the cluster's image pull Secret. */
+export function registryCredentials(scope: Construct): { username: SensitiveVariable; password: SensitiveVariable } {
+  return {
+    username: SensitiveVariable.of(scope, "registry_username", {
+      description: "User name for the container registry (for GHCR: the GitHub user or app owning the token)",
+    }),
+    password: SensitiveVariable.of(scope, "registry_password", {
+      description: "Token with read:packages for the container registry",
+    }),
+  };
 }

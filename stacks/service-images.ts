@@ -13,7 +13,7 @@ export interface DeployableImage {
  * The images of one service in one environment: one in a rolling environment (variable
  * `<service>_image`), one per colour in a blue-green environment (`<service>_image_blue`,
  * `<service>_image_green`), so that a new digest goes to the idle colour while the active one
- * keeps running its own. Production accepts only digest-pinned references.
+ * keeps running its own. Every reference is digest-pinned.
  */
 export function deployableImages(
   scope: Construct,
@@ -27,7 +27,8 @@ export function deployableImages(
     tag: selection.tag,
     digest: selection.digest,
     resolveDigest: selection.resolveDigest,
-    requireDigest: environmentName === "production",
+    // Workloads run only digest-pinned images, in every environment.
+    requireDigest: true,
   };
   if (config.environments[environmentName].strategy === "rolling") {
     const image = new ServiceImage(scope, `${service.name}-image`, {

@@ -30,11 +30,11 @@ describe("image selection per environment", () => {
     expect(config.services[0]?.environments.staging.image.tag).toBe("release-1.4");
   });
 
-  it("accepts a pinned digest in production without resolution, and a tag in staging without resolution", () => {
+  it("accepts a pinned digest without resolution", () => {
     const config = parseConfig(
       editedDefaultConfig(
         [["services", 0, "environments", "production", "image"], { digest: DIGEST, resolveDigest: false }],
-        [["services", 0, "environments", "staging", "image"], { tag: "edge", resolveDigest: false }],
+        [["services", 0, "environments", "staging", "image"], { digest: DIGEST, resolveDigest: false }],
       ),
       "t.yaml",
     );
@@ -43,7 +43,11 @@ describe("image selection per environment", () => {
       digest: DIGEST,
       resolveDigest: false,
     });
-    expect(config.services[0]?.environments.staging.image).toEqual({ tag: "edge", resolveDigest: false });
+    expect(config.services[0]?.environments.staging.image).toEqual({
+      tag: "develop",
+      digest: DIGEST,
+      resolveDigest: false,
+    });
   });
 
   it.each<[string, ConfigEdit, string]>([
@@ -51,6 +55,11 @@ describe("image selection per environment", () => {
       "a production image that is neither digest-pinned nor resolved",
       [["services", 0, "environments", "production", "image"], { tag: "1.4.2", resolveDigest: false }],
       "services[0].environments.production.image.resolveDigest: production deploys only digest-pinned images",
+    ],
+    [
+      "a staging image that is neither digest-pinned nor resolved (workloads pull by digest everywhere)",
+      [["services", 0, "environments", "staging", "image"], { tag: "edge", resolveDigest: false }],
+      "services[0].environments.staging.image.resolveDigest: staging deploys only digest-pinned images",
     ],
     [
       "a tag that is not a valid OCI tag",

@@ -124,15 +124,18 @@ describe("digest pinning in production (every configuration production accepts, 
 });
 
 describe("staging with resolution turned off", () => {
-  it("deploys the tag as is (only outside production)", () => {
-    const config = configWith([["services", 0, "environments", "staging", "image"], { resolveDigest: false }]);
+  it("deploys the configured digest without asking the registry", () => {
+    const config = configWith([
+      ["services", 0, "environments", "staging", "image"],
+      { digest: DIGEST, resolveDigest: false },
+    ]);
     const [image] = imagesOf(config, "staging");
     if (image === undefined) {
       throw new Error("expected one image");
     }
     expect(image.json.data).toBeUndefined();
     expect(deployImage(image.json, image.reference, { orders_api_image: "" })).toEqual({
-      reference: "ghcr.io/acme-platform/orders-api:develop",
+      reference: `ghcr.io/acme-platform/orders-api@${DIGEST}`,
       lookups: [],
     });
   });

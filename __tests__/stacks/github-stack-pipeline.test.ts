@@ -1,6 +1,8 @@
 import { PIPELINE_VARIABLE_NAMES, pipelineVariables, serviceWorkflowFiles } from "../../constructs/workflows";
 import { servicePipelineProps } from "../../stacks/github-stack";
 import { loadDefaultConfig, stackOf, synthesizeConfig, synthesizeDefaultConfig } from "../support/synth";
+import { parse } from "yaml";
+import { configWith } from "../support/config-text";
 import { resourcesOf } from "../support/terraform-json";
 import { hardeningProblems, unescapeTerraform } from "../support/workflow-checks";
 
@@ -66,5 +68,19 @@ describe("the pipeline in the synthesized github stack", () => {
       TF_CLOUD_ORGANIZATION: "acme",
       TF_CLOUD_HOSTNAME: "app.terraform.io",
     });
+  });
+});
+
+describe("blue-green settings shared by the pipeline and the production stack", () => {
+  it("tells the deploy job which colour serves while the active-colour variable is empty, from the config", () => {
+    for (const color of ["blue", "green"] as const) {
+      const config = configWith([["environments", "production", "activeColor"], color]);
+      const [files] = config.services.map((service) => serviceWorkflowFiles(servicePipelineProps(config, service)));
+      const ci = files?.find((file) => file.path === ".github/workflows/ci.yml");
+      const production = (parse(ci?.content ?? "") as { jobs: Record<string, { env?: Record<string, string> }> }).jobs[
+        "deploy-production"
+      ];
+      expect(production?.env?.DEFAULT_ACTIVE_COLOR).toBe(color);
+    }
   });
 });

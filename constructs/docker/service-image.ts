@@ -84,8 +84,10 @@ export class ServiceImage extends Construct {
       count: Token.asNumber(`\${${isDigest} ? 0 : 1}`),
     });
     // The lookup has no instance when a digest was selected; HCL evaluates only the chosen branch's errors.
-    const resolved = `"${props.repository}@\${one(data.${DataDockerRegistryImage.tfResourceType}.${lookup.friendlyUniqueId}[*].sha256_digest)}"`;
-    this.reference = `\${${isDigest} ? ${pinned} : ${resolved}}`;
+    // The repository stays literal and only the digest is an expression, so the reference reads
+    // (and is checked) as `repository@<digest>`.
+    const resolved = `one(data.${DataDockerRegistryImage.tfResourceType}.${lookup.friendlyUniqueId}[*].sha256_digest)`;
+    this.reference = `${props.repository}@\${${isDigest} ? ${selected} : ${resolved}}`;
   }
 
   private fixedReference(repository: string, selected: string, resolveDigest: boolean): string {

@@ -1,1 +1,8 @@
+export * from "./active-color-variable";
+export { COLOR_LABEL } from "./labels";
+export * from "./namespace-network-policies";
+export * from "./registry-pull-secret";
+export type { ResourceAmounts } from "./resource-amounts";
 export * from "./restricted-namespace";
+export * from "./service-settings";
+export * from "./web-service";

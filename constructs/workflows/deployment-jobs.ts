@@ -22,7 +22,7 @@ export const OIDC_ISSUER = "https://token.actions.githubusercontent.com";
 /** How long the health check waits for `/health` and `/readiness`: attempts x delay. */
 export const HEALTH_CHECK = { attempts: 10, delaySeconds: 15 } as const;
 
-/** The colour that serves when the active-colour variable is empty (the environment stack's default). */
+/** The colour that serves when the active-colour variable is empty, unless the config names another. */
 export const DEFAULT_ACTIVE_COLOR = DEPLOYMENT_COLORS[0];
 
 const SCRIPT = `bash ${TERRAFORM_CLOUD_SCRIPT_PATH}`;
@@ -76,6 +76,8 @@ export function deploymentJob(props: DeploymentJobProps): Job {
             IMAGE_VARIABLE_BLUE: imageVariableName(service, "blue"),
             IMAGE_VARIABLE_GREEN: imageVariableName(service, "green"),
             ACTIVE_COLOR_VARIABLE: activeColorVariableName(service),
+            // What the environment stack routes to while the variable is empty (config activeColor).
+            DEFAULT_ACTIVE_COLOR: environment.defaultActiveColor ?? DEFAULT_ACTIVE_COLOR,
           }
         : { IMAGE_VARIABLE: imageVariableName(service) }),
     },
@@ -235,7 +237,7 @@ function blueGreenSteps(healthCheck: Step): Step[] {
       env: TOKEN_ENV,
       run: `
 active_value=$(${SCRIPT} get-var "$ACTIVE_COLOR_VARIABLE")
-active=\${active_value:-${DEFAULT_ACTIVE_COLOR}}
+active=\${active_value:-$DEFAULT_ACTIVE_COLOR}
 case "$active" in
   blue) idle=green idle_variable=$IMAGE_VARIABLE_GREEN ;;
   green) idle=blue idle_variable=$IMAGE_VARIABLE_BLUE ;;

@@ -1,3 +1,5 @@
+import type { DeploymentColor } from "../terraform";
+
 /** How one environment receives deployments from a service's pipeline. */
 export interface PipelineEnvironment {
   /** The branch whose pushes deploy here (`develop`, `main`). */
@@ -15,6 +17,11 @@ export interface PipelineEnvironment {
   readonly url?: string;
   /** The Terraform Cloud workspace of this environment's stack (`workspaceName(prefix, env)`). */
   readonly workspace: string;
+  /**
+   * Blue-green: the colour the environment stack routes to while the active-colour variable is
+   * empty. @default "blue"
+   */
+  readonly defaultActiveColor?: DeploymentColor;
 }
 
 export interface ServicePipelineProps {

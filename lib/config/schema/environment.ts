@@ -1,6 +1,8 @@
 import { z } from "zod";
 import { deploymentSources } from "./governance";
+import { networkSchema } from "./network";
 import { dnsLabel, githubLogin, githubTeamSlug, replicaBounds } from "./primitives";
+import { environmentWorkloadFields } from "./workloads";
 
 export const ENVIRONMENT_NAMES = ["staging", "production"] as const;
 export type EnvironmentName = (typeof ENVIRONMENT_NAMES)[number];
@@ -55,6 +57,8 @@ function environmentSchema(defaults: {
         .default(defaults.strategy),
       /** Refs besides `branch` that may deploy here (the GitHub environment's deployment policy). */
       deployFrom: deploymentSources(defaults.deployFrom),
+      ...environmentWorkloadFields,
+      network: networkSchema,
     })
     .prefault({});
 }

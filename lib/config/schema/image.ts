@@ -23,7 +23,7 @@ export const imageSelection = z
     digest: ociDigest.optional(),
     /**
      * Resolve the tag to its digest in the registry at plan time, so that workloads run
-     * `image@sha256:...`. Turning it off deploys `image:tag` as is; production refuses that.
+     * `image@sha256:...`. Turning it off needs `digest`: workloads run only digest-pinned images.
      */
     resolveDigest: z.boolean().default(true),
   })
@@ -44,20 +44,19 @@ interface ImageSelectionsToCheck {
 }
 
 /**
- * Production runs only digest-pinned images: the tag is resolved to a digest, or a digest is
- * configured. A branch that gives no usable default tag needs an explicit one.
+ * Workloads run only digest-pinned images, in every environment: the tag is resolved to a digest,
+ * or a digest is configured. A branch that gives no usable default tag needs an explicit one.
  */
 export function reportImageSelectionProblems(config: ImageSelectionsToCheck, ctx: z.RefinementCtx): void {
   config.services.forEach((service, index) => {
     for (const environment of ["staging", "production"] as const) {
       const image = service.environments[environment].image;
       const path = ["services", index, "environments", environment, "image"];
-      if (environment === "production" && !image.resolveDigest && image.digest === undefined) {
+      if (!image.resolveDigest && image.digest === undefined) {
         ctx.addIssue({
           code: "custom",
           path: [...path, "resolveDigest"],
-          message:
-            "production deploys only digest-pinned images: keep resolveDigest true (the tag is resolved to its digest) or set image.digest",
+          message: `${environment} deploys only digest-pinned images: keep resolveDigest true (the tag is resolved to its digest) or set image.digest`,
         });
       }
       const branch = config.environments[environment].branch;

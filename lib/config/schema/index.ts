@@ -6,6 +6,7 @@ import { githubGovernanceFields, reportGovernanceProblems } from "./governance";
 import { reportImageSelectionProblems, withDefaultImageTag } from "./image";
 import { githubLogin } from "./primitives";
 import { serviceSchema } from "./service";
+import { reportWorkloadProblems } from "./workloads";
 
 /** Production keeps serving through a node drain or a bad pod only with two replicas or more. */
 export const PRODUCTION_MIN_REPLICAS = 2;
@@ -83,6 +84,7 @@ export const deliveryConfigSchema = rawDeliveryConfigSchema
     reportImageSelectionProblems(config, ctx);
     reportContainerProblems(config, ctx);
     reportDevelopmentProblems(config, ctx);
+    reportWorkloadProblems(config, ctx);
   })
   .transform(resolveDefaults);
 

@@ -14,6 +14,7 @@ import {
   port,
   replicaBounds,
 } from "./primitives";
+import { shutdown } from "./workloads";
 
 const resourceAmounts = z.strictObject({
   cpu: cpuQuantity,
@@ -125,6 +126,7 @@ export const serviceSchema = z.strictObject({
   container: containerSchema,
   resources,
   autoscaling,
+  shutdown,
   secrets: secretNames,
   variables,
   environments: z

@@ -1,0 +1,100 @@
+import { NetworkPolicyV1 } from "@cdktf/provider-kubernetes/lib/network-policy-v1";
+import { Construct } from "constructs";
+import { cidrProblem } from "../../lib/config/cidr";
+import { NAMESPACE_NAME_LABEL, objectLabels } from "./labels";
+
+/** A destination outside the cluster that the namespace's pods may connect to. */
+export interface EgressDestination {
+  /** Names the rule (`database`). */
+  readonly name: string;
+  /** The destination network, `10.20.0.0/16`. */
+  readonly cidr: string;
+  readonly port: number;
+  /** @default "TCP" */
+  readonly protocol?: "TCP" | "UDP";
+}
+
+/** Where the cluster DNS runs; pods must reach it to resolve any name. */
+export interface ClusterDns {
+  /** @default "kube-system" */
+  readonly namespace?: string;
+  /** @default { "k8s-app": "kube-dns" } (CoreDNS keeps the kube-dns label) */
+  readonly podLabels?: Readonly<Record<string, string>>;
+}
+
+export interface NamespaceNetworkPoliciesProps {
+  readonly namespace: string;
+  /** Destinations outside the cluster every pod may reach; nothing else is allowed. @default [] */
+  readonly egress?: readonly EgressDestination[];
+  /** @default CoreDNS in kube-system */
+  readonly dns?: ClusterDns;
+}
+
+/**
+ * The namespace's baseline: all ingress and egress denied, then DNS and the listed destinations
+ * allowed. Services open their own ingress (WebService). NetworkPolicies only add allowances, so
+ * each rule here is explicit: an empty rule would allow everything (PITFALLS 9).
+ */
+export class NamespaceNetworkPolicies extends Construct {
+  constructor(scope: Construct, id: string, props: NamespaceNetworkPoliciesProps) {
+    super(scope, id);
+    const egress = props.egress ?? [];
+    const dnsNamespace = props.dns?.namespace ?? "kube-system";
+    const dnsPodLabels = props.dns?.podLabels ?? { "k8s-app": "kube-dns" };
+    for (const [index, destination] of egress.entries()) {
+      if (cidrProblem(destination.cidr) !== undefined) {
+        throw new Error(
+          `egress[${index}].cidr must be a CIDR block with the host bits zero, such as '10.20.0.0/16' (got '${destination.cidr}')`,
+        );
+      }
+      if (!Number.isInteger(destination.port) || destination.port < 1 || destination.port > 65535) {
+        throw new Error(`egress[${index}].port must be an integer from 1 to 65535 (got ${destination.port})`);
+      }
+    }
+    const metadata = (name: string) => ({ name, namespace: props.namespace, labels: objectLabels() });
+
+    // No ingress or egress rule at all: every pod of the namespace is isolated in both directions.
+    new NetworkPolicyV1(this, "default-deny", {
+      metadata: metadata("default-deny"),
+      spec: { podSelector: {}, policyTypes: ["Ingress", "Egress"] },
+    });
+
+    new NetworkPolicyV1(this, "allow-dns", {
+      metadata: metadata("allow-dns"),
+      spec: {
+        podSelector: {},
+        policyTypes: ["Egress"],
+        egress: [
+          {
+            to: [
+              {
+                namespaceSelector: { matchLabels: { [NAMESPACE_NAME_LABEL]: dnsNamespace } },
+                podSelector: { matchLabels: { ...dnsPodLabels } },
+              },
+            ],
+            ports: [
+              { port: "53", protocol: "UDP" },
+              { port: "53", protocol: "TCP" },
+            ],
+          },
+        ],
+      },
+    });
+
+    if (egress.length > 0) {
+      new NetworkPolicyV1(this, "allow-egress", {
+        metadata: metadata("allow-external-egress"),
+        spec: {
+          podSelector: {},
+          policyTypes: ["Egress"],
+          // One rule per destination: a rule's ports apply to all of its peers, so sharing a rule
+          // would open every listed port to every listed network.
+          egress: egress.map((destination) => ({
+            to: [{ ipBlock: { cidr: destination.cidr } }],
+            ports: [{ port: String(destination.port), protocol: destination.protocol ?? "TCP" }],
+          })),
+        },
+      });
+    }
+  }
+}

@@ -1,0 +1,216 @@
+import { DeploymentV1 } from "@cdktf/provider-kubernetes/lib/deployment-v1";
+import { HorizontalPodAutoscalerV2 } from "@cdktf/provider-kubernetes/lib/horizontal-pod-autoscaler-v2";
+import { PodDisruptionBudgetV1 } from "@cdktf/provider-kubernetes/lib/pod-disruption-budget-v1";
+import { Construct } from "constructs";
+import { objectLabels } from "./labels";
+import { apiResourceNames, type ResourceAmounts } from "./resource-amounts";
+
+/** The non-root identity every container runs as (the image's user, uid and gid 1000). */
+export const APP_USER_ID = 1000;
+
+/** The container port's name: probes, the Service and the pre-stop hook refer to it. */
+export const HTTP_PORT_NAME = "http";
+
+/**
+ * Probe timing for a Python web service: imports and settings validation can take tens of seconds
+ * on a cold node, so the startup probe allows three minutes before the kubelet gives up; once the
+ * app is up, liveness and readiness react within about 30 and 15 seconds.
+ */
+export const PROBE_TIMING = {
+  startup: { periodSeconds: 5, timeoutSeconds: 2, failureThreshold: 36 },
+  readiness: { periodSeconds: 5, timeoutSeconds: 2, failureThreshold: 3, successThreshold: 1 },
+  liveness: { periodSeconds: 10, timeoutSeconds: 2, failureThreshold: 3 },
+} as const;
+
+/** The header that tells the app's drain endpoint how long to hold the pre-stop request. */
+export const DRAIN_SECONDS_HEADER = "X-Drain-Seconds";
+
+/** What WebService resolved and validated for one Deployment; every field is required here. */
+export interface WebServiceDeploymentProps {
+  readonly serviceName: string;
+  /** The Deployment's (and its autoscaler's and disruption budget's) name. */
+  readonly name: string;
+  readonly namespace: string;
+  /** The Deployment's selector; immutable once created, so fixed per colour. */
+  readonly selector: Readonly<Record<string, string>>;
+  readonly image: string;
+  readonly port: number;
+  readonly healthPaths: { readonly startup: string; readonly readiness: string; readonly liveness: string };
+  readonly resources: { readonly requests: ResourceAmounts; readonly limits: ResourceAmounts };
+  readonly replicas: { readonly min: number; readonly max: number };
+  readonly autoscaling: {
+    readonly targetCpuUtilizationPercent: number;
+    readonly targetMemoryUtilizationPercent: number;
+    readonly scaleDownStabilizationSeconds: number;
+  };
+  readonly shutdown: {
+    readonly terminationGracePeriodSeconds: number;
+    readonly drainSeconds: number;
+    readonly drainPath: string;
+  };
+  readonly serviceAccountName: string;
+  /** @default no ConfigMap in the environment */
+  readonly configMapName?: string;
+  /** @default no Secret in the environment */
+  readonly secretName?: string;
+  /** @default no image pull Secret */
+  readonly pullSecretName?: string;
+  readonly podAnnotations: Readonly<Record<string, string>>;
+}
+
+/**
+ * One Deployment of a web service with its HorizontalPodAutoscaler and PodDisruptionBudget: the
+ * unit a rolling service has once and a blue-green service has per colour. Internal to WebService,
+ * which validates the props.
+ */
+export class WebServiceDeployment extends Construct {
+  readonly deployment: DeploymentV1;
+  readonly autoscaler: HorizontalPodAutoscalerV2;
+  readonly disruptionBudget: PodDisruptionBudgetV1;
+
+  constructor(scope: Construct, id: string, props: WebServiceDeploymentProps) {
+    super(scope, id);
+    const labels = { ...objectLabels(props.serviceName), ...props.selector };
+    const probe = (path: string) => ({ httpGet: { path, port: HTTP_PORT_NAME, scheme: "HTTP" } });
+    const spreadOver = (topologyKey: string, whenUnsatisfiable: "DoNotSchedule" | "ScheduleAnyway") => ({
+      topologyKey,
+      maxSkew: 1,
+      whenUnsatisfiable,
+      labelSelector: [{ matchLabels: { ...props.selector } }],
+      // Spread each ReplicaSet on its own, so that a rollout's new pods are spread too.
+      matchLabelKeys: ["pod-template-hash"],
+      // Cordoned and tainted nodes cannot take pods; counting them would block scheduling.
+      nodeTaintsPolicy: "Honor",
+    });
+
+    this.deployment = new DeploymentV1(this, "deployment", {
+      metadata: { name: props.name, namespace: props.namespace, labels },
+      // Fail the apply when the new pods do not become ready (their probes fail) in time.
+      waitForRollout: true,
+      spec: {
+        // No `replicas`: the autoscaler owns the count. The provider's `replicas` is optional and
+        // computed, so leaving it out neither resets the count on apply nor shows a diff.
+        selector: { matchLabels: { ...props.selector } },
+        strategy: {
+          type: "RollingUpdate",
+          // Never below the current count during a rollout: one extra pod at a time instead.
+          rollingUpdate: { maxUnavailable: "0", maxSurge: "1" },
+        },
+        template: {
+          metadata: { labels, annotations: { ...props.podAnnotations } },
+          spec: {
+            serviceAccountName: props.serviceAccountName,
+            automountServiceAccountToken: false,
+            // Service links would add `<SERVICE>_PORT=tcp://...` variables that the app's
+            // settings loader could mistake for its own configuration.
+            enableServiceLinks: false,
+            terminationGracePeriodSeconds: props.shutdown.terminationGracePeriodSeconds,
+            ...(props.pullSecretName === undefined ? {} : { imagePullSecrets: [{ name: props.pullSecretName }] }),
+            securityContext: {
+              runAsNonRoot: true,
+              runAsUser: String(APP_USER_ID),
+              runAsGroup: String(APP_USER_ID),
+              fsGroup: String(APP_USER_ID),
+              seccompProfile: { type: "RuntimeDefault" },
+            },
+            topologySpreadConstraint: [
+              // Two pods of a Deployment never share a node, so a node failure or drain takes one.
+              spreadOver("kubernetes.io/hostname", "DoNotSchedule"),
+              // Zones are preferred, not required: clusters with one zone must still schedule.
+              spreadOver("topology.kubernetes.io/zone", "ScheduleAnyway"),
+            ],
+            container: [
+              {
+                name: props.serviceName,
+                image: props.image,
+                // Digest-pinned references never change content, so a cached image is the same image.
+                imagePullPolicy: "IfNotPresent",
+                port: [{ name: HTTP_PORT_NAME, containerPort: props.port, protocol: "TCP" }],
+                envFrom: [
+                  ...(props.configMapName === undefined ? [] : [{ configMapRef: { name: props.configMapName } }]),
+                  ...(props.secretName === undefined ? [] : [{ secretRef: { name: props.secretName } }]),
+                ],
+                resources: {
+                  requests: apiResourceNames(props.resources.requests),
+                  limits: apiResourceNames(props.resources.limits),
+                },
+                startupProbe: { ...probe(props.healthPaths.startup), ...PROBE_TIMING.startup },
+                readinessProbe: { ...probe(props.healthPaths.readiness), ...PROBE_TIMING.readiness },
+                livenessProbe: { ...probe(props.healthPaths.liveness), ...PROBE_TIMING.liveness },
+                ...(props.shutdown.drainSeconds === 0
+                  ? {}
+                  : {
+                      // The image has no shell or `sleep`, and provider 2.38 has no `sleep` hook:
+                      // the app's drain endpoint holds the request for the given seconds instead.
+                      lifecycle: {
+                        preStop: [
+                          {
+                            httpGet: {
+                              path: props.shutdown.drainPath,
+                              port: HTTP_PORT_NAME,
+                              scheme: "HTTP",
+                              httpHeader: [{ name: DRAIN_SECONDS_HEADER, value: String(props.shutdown.drainSeconds) }],
+                            },
+                          },
+                        ],
+                      },
+                    }),
+                securityContext: {
+                  allowPrivilegeEscalation: false,
+                  readOnlyRootFilesystem: true,
+                  privileged: false,
+                  runAsNonRoot: true,
+                  capabilities: { drop: ["ALL"] },
+                  seccompProfile: { type: "RuntimeDefault" },
+                },
+                volumeMount: [{ name: "tmp", mountPath: "/tmp" }],
+              },
+            ],
+            // The only writable path; bounded so a runaway temp file evicts the pod, not the node.
+            volume: [{ name: "tmp", emptyDir: { sizeLimit: props.resources.limits.ephemeralStorage } }],
+          },
+        },
+      },
+    });
+
+    this.autoscaler = new HorizontalPodAutoscalerV2(this, "autoscaler", {
+      metadata: { name: props.name, namespace: props.namespace, labels },
+      spec: {
+        scaleTargetRef: { apiVersion: "apps/v1", kind: "Deployment", name: this.deployment.metadata.name },
+        minReplicas: props.replicas.min,
+        maxReplicas: props.replicas.max,
+        metric: [
+          utilization("cpu", props.autoscaling.targetCpuUtilizationPercent),
+          utilization("memory", props.autoscaling.targetMemoryUtilizationPercent),
+        ],
+        behavior: {
+          scaleDown: [
+            {
+              stabilizationWindowSeconds: props.autoscaling.scaleDownStabilizationSeconds,
+              // Kubernetes' default policy; the provider requires one to set the window.
+              selectPolicy: "Max",
+              policy: [{ type: "Percent", value: 100, periodSeconds: 15 }],
+            },
+          ],
+        },
+      },
+    });
+
+    // `unhealthyPodEvictionPolicy: AlwaysAllow` (evict running-but-unready pods even when the
+    // budget is exhausted) is not in provider 2.38's schema; Kubernetes' default IfHealthyBudget
+    // applies, so a Deployment whose pods are all unready can hold up a node drain.
+    this.disruptionBudget = new PodDisruptionBudgetV1(this, "disruption-budget", {
+      metadata: { name: props.name, namespace: props.namespace, labels },
+      spec: {
+        selector: { matchLabels: { ...props.selector } },
+        // With one replica, `minAvailable: 1` would block every node drain forever; let that
+        // single pod move (a short outage, in environments that allow one replica) instead.
+        ...(props.replicas.min >= 2 ? { minAvailable: "1" } : { maxUnavailable: "1" }),
+      },
+    });
+  }
+}
+
+function utilization(resource: "cpu" | "memory", averageUtilization: number) {
+  return { type: "Resource", resource: { name: resource, target: { type: "Utilization", averageUtilization } } };
+}

@@ -1,0 +1,272 @@
+import { NetworkPolicyV1 } from "@cdktf/provider-kubernetes/lib/network-policy-v1";
+import { ServiceAccountV1 } from "@cdktf/provider-kubernetes/lib/service-account-v1";
+import { ServiceV1 } from "@cdktf/provider-kubernetes/lib/service-v1";
+import { Token } from "cdktf";
+import { Construct } from "constructs";
+import { parseQuantity } from "../../lib/config/quantity";
+import { DEPLOYMENT_COLORS, type DeploymentColor } from "../terraform/deployment-variables";
+import { ActiveColorVariable } from "./active-color-variable";
+import { COLOR_LABEL, deploymentSelector, NAMESPACE_NAME_LABEL, objectLabels, serviceSelector } from "./labels";
+import { requireQuantities, type ResourceAmounts } from "./resource-amounts";
+import { HTTP_PORT_NAME, WebServiceDeployment, type WebServiceDeploymentProps } from "./web-service-deployment";
+
+/** The annotation that rolls the pods when the service's non-secret settings change. */
+export const SETTINGS_CHECKSUM_ANNOTATION = "delivery-pipeline/settings-checksum";
+
+/** One Deployment, updated in place pod by pod. */
+export interface RollingRollout {
+  readonly strategy: "rolling";
+  /** `repository@sha256:...`: a digest, never a tag. */
+  readonly image: string;
+}
+
+/**
+ * Two Deployments, `<name>-blue` and `<name>-green`, both kept ready; the Service routes to one.
+ * A release goes to the idle colour; switching and rolling back each change one variable.
+ */
+export interface BlueGreenRollout {
+  readonly strategy: "blue-green";
+  /** The image of each colour, `repository@sha256:...`. */
+  readonly images: Readonly<Record<DeploymentColor, string>>;
+  /** The colour that receives traffic while the active-colour variable is empty. */
+  readonly defaultActiveColor: DeploymentColor;
+}
+
+export interface WebServiceProps {
+  /** The service's name: a DNS label; names the Deployment(s), Service and ServiceAccount. */
+  readonly name: string;
+  readonly namespace: string;
+  readonly rollout: RollingRollout | BlueGreenRollout;
+  /** The port the app listens on. @default 8000 */
+  readonly port?: number;
+  /** @default startup `/health`, readiness `/readiness`, liveness `/liveness` */
+  readonly healthPaths?: Partial<WebServiceDeploymentProps["healthPaths"]>;
+  /** @default requests 250m / 256Mi / 64Mi, limits 1 / 512Mi / 256Mi (cpu / memory / ephemeral storage) */
+  readonly resources?: {
+    readonly requests?: Partial<ResourceAmounts>;
+    readonly limits?: Partial<ResourceAmounts>;
+  };
+  /** Autoscaling bounds of each Deployment. @default { min: 2, max: 10 } */
+  readonly replicas?: { readonly min: number; readonly max: number };
+  /** @default CPU 70 %, memory 80 %, scale-down stabilisation 300 s */
+  readonly autoscaling?: Partial<WebServiceDeploymentProps["autoscaling"]>;
+  /** @default grace period 30 s, pre-stop drain of 10 s through `GET /drain` */
+  readonly shutdown?: Partial<WebServiceDeploymentProps["shutdown"]>;
+  /** The namespace of the ingress controller, the only source of traffic. @default "ingress-nginx" */
+  readonly ingressNamespace?: string;
+  /** A ConfigMap whose entries become environment variables. @default none */
+  readonly configMapName?: string;
+  /** A Secret whose entries become environment variables. @default none */
+  readonly secretName?: string;
+  /** Digest of the ConfigMap's content; a change rolls the pods. @default none */
+  readonly settingsChecksum?: string;
+  /** The image pull Secret. @default none (public images) */
+  readonly pullSecretName?: string;
+}
+
+const DEFAULT_RESOURCES: { requests: ResourceAmounts; limits: ResourceAmounts } = {
+  requests: { cpu: "250m", memory: "256Mi", ephemeralStorage: "64Mi" },
+  limits: { cpu: "1", memory: "512Mi", ephemeralStorage: "256Mi" },
+};
+
+/**
+ * A hardened, autoscaled HTTP service: a ServiceAccount without API token, the Deployment(s)
+ * with probes, non-root read-only containers and graceful shutdown, a ClusterIP Service on the
+ * named port, and the NetworkPolicy that lets the ingress controller (and nothing else) reach it.
+ */
+export class WebService extends Construct {
+  readonly serviceAccount: ServiceAccountV1;
+  readonly service: ServiceV1;
+  /** The Deployments by colour; a rolling service has one, under "main". */
+  readonly deployments: Readonly<Record<string, WebServiceDeployment>>;
+  /** Per-colour Services for verifying a colour before it takes traffic (blue-green only). */
+  readonly previewServices: Readonly<Record<string, ServiceV1>>;
+
+  constructor(scope: Construct, id: string, props: WebServiceProps) {
+    super(scope, id);
+    const resolved = resolveProps(props);
+    const { name, namespace } = props;
+    const port = resolved.port;
+
+    this.serviceAccount = new ServiceAccountV1(this, "service-account", {
+      metadata: { name, namespace, labels: objectLabels(name) },
+      automountServiceAccountToken: false,
+    });
+
+    const podAnnotations: Record<string, string> =
+      props.settingsChecksum === undefined ? {} : { [SETTINGS_CHECKSUM_ANNOTATION]: props.settingsChecksum };
+    const deploymentProps = (
+      deploymentName: string,
+      selector: Record<string, string>,
+      image: string,
+    ): WebServiceDeploymentProps => ({
+      serviceName: name,
+      name: deploymentName,
+      namespace,
+      selector,
+      image,
+      port,
+      healthPaths: resolved.healthPaths,
+      resources: resolved.resources,
+      replicas: resolved.replicas,
+      autoscaling: resolved.autoscaling,
+      shutdown: resolved.shutdown,
+      serviceAccountName: this.serviceAccount.metadata.name,
+      configMapName: props.configMapName,
+      secretName: props.secretName,
+      pullSecretName: props.pullSecretName,
+      podAnnotations,
+    });
+
+    // Port 80 in front of the named container port: ingress rules need not know the app's port.
+    const servicePorts = [{ name: HTTP_PORT_NAME, port: 80, targetPort: HTTP_PORT_NAME, protocol: "TCP" }];
+    const clusterService = (serviceId: string, serviceName: string, selector: Record<string, string>) =>
+      new ServiceV1(this, serviceId, {
+        metadata: { name: serviceName, namespace, labels: objectLabels(name) },
+        spec: { type: "ClusterIP", selector, port: servicePorts },
+      });
+
+    const rollout = props.rollout;
+    if (rollout.strategy === "rolling") {
+      const selector = deploymentSelector(name);
+      this.deployments = {
+        main: new WebServiceDeployment(this, "deployment", deploymentProps(name, selector, rollout.image)),
+      };
+      this.previewServices = {};
+      this.service = clusterService("service", name, serviceSelector(name));
+    } else {
+      const deployments: Record<string, WebServiceDeployment> = {};
+      const previews: Record<string, ServiceV1> = {};
+      // Both colours keep the full replica floor: a rollback is instant only if the idle colour can
+      // take all traffic the moment the selector flips back, and the floor is what it starts with.
+      for (const color of DEPLOYMENT_COLORS) {
+        const selector = deploymentSelector(name, color);
+        deployments[color] = new WebServiceDeployment(
+          this,
+          color,
+          deploymentProps(`${name}-${color}`, selector, rollout.images[color]),
+        );
+        previews[color] = clusterService(`preview-${color}`, `${name}-${color}`, selector);
+      }
+      this.deployments = deployments;
+      this.previewServices = previews;
+      const activeColor = ActiveColorVariable.of(this, name).colorOr(rollout.defaultActiveColor);
+      this.service = clusterService("service", name, { ...serviceSelector(name), [COLOR_LABEL]: activeColor });
+    }
+
+    new NetworkPolicyV1(this, "ingress-policy", {
+      metadata: { name: `${name}-ingress`, namespace, labels: objectLabels(name) },
+      spec: {
+        podSelector: { matchLabels: serviceSelector(name) },
+        policyTypes: ["Ingress"],
+        ingress: [
+          {
+            from: [{ namespaceSelector: { matchLabels: { [NAMESPACE_NAME_LABEL]: resolved.ingressNamespace } } }],
+            ports: [{ port: String(port), protocol: "TCP" }],
+          },
+        ],
+      },
+    });
+  }
+}
+
+/** Fills the defaults and checks every value, naming the prop, the value and what is allowed. */
+function resolveProps(props: WebServiceProps) {
+  const fail = (field: string, value: unknown, allowed: string): never => {
+    throw new Error(`WebService ${props.name}: ${field} must be ${allowed} (got ${JSON.stringify(value)})`);
+  };
+  if (!/^[a-z]([-a-z0-9]*[a-z0-9])?$/.test(props.name) || props.name.length > 40) {
+    fail("name", props.name, "a DNS-1123 label of at most 40 characters");
+  }
+  const port = props.port ?? 8000;
+  if (!Number.isInteger(port) || port < 1 || port > 65535) {
+    fail("port", port, "an integer from 1 to 65535");
+  }
+  const healthPaths = { startup: "/health", readiness: "/readiness", liveness: "/liveness", ...props.healthPaths };
+  const shutdown = { terminationGracePeriodSeconds: 30, drainSeconds: 10, drainPath: "/drain", ...props.shutdown };
+  for (const [field, path] of [
+    ...Object.entries(healthPaths).map(([key, value]) => [`healthPaths.${key}`, value] as const),
+    ["shutdown.drainPath", shutdown.drainPath] as const,
+  ]) {
+    if (!/^\/\S*$/.test(path)) {
+      fail(field, path, "an HTTP path starting with '/'");
+    }
+  }
+  if (!Number.isInteger(shutdown.drainSeconds) || shutdown.drainSeconds < 0) {
+    fail("shutdown.drainSeconds", shutdown.drainSeconds, "a whole number of seconds, 0 or more");
+  }
+  if (shutdown.drainSeconds >= shutdown.terminationGracePeriodSeconds) {
+    fail(
+      "shutdown.drainSeconds",
+      shutdown.drainSeconds,
+      `below shutdown.terminationGracePeriodSeconds (${shutdown.terminationGracePeriodSeconds})`,
+    );
+  }
+
+  const resources = {
+    requests: { ...DEFAULT_RESOURCES.requests, ...props.resources?.requests },
+    limits: { ...DEFAULT_RESOURCES.limits, ...props.resources?.limits },
+  };
+  requireQuantities(`WebService ${props.name}: resources.requests`, resources.requests);
+  requireQuantities(`WebService ${props.name}: resources.limits`, resources.limits);
+  for (const key of ["cpu", "memory", "ephemeralStorage"] as const) {
+    if ((parseQuantity(resources.limits[key]) ?? 0) < (parseQuantity(resources.requests[key]) ?? 0)) {
+      fail(`resources.limits.${key}`, resources.limits[key], `at least the request (${resources.requests[key]})`);
+    }
+  }
+
+  const replicas = props.replicas ?? { min: 2, max: 10 };
+  if (!Number.isInteger(replicas.min) || replicas.min < 1) {
+    fail("replicas.min", replicas.min, "a whole number of at least 1");
+  }
+  if (!Number.isInteger(replicas.max) || replicas.max < replicas.min) {
+    fail("replicas.max", replicas.max, `a whole number of at least replicas.min (${replicas.min})`);
+  }
+  const autoscaling = {
+    targetCpuUtilizationPercent: 70,
+    targetMemoryUtilizationPercent: 80,
+    scaleDownStabilizationSeconds: 300,
+    ...props.autoscaling,
+  };
+  for (const key of ["targetCpuUtilizationPercent", "targetMemoryUtilizationPercent"] as const) {
+    if (!Number.isInteger(autoscaling[key]) || autoscaling[key] < 1) {
+      fail(`autoscaling.${key}`, autoscaling[key], "a whole percentage of at least 1");
+    }
+  }
+  const window = autoscaling.scaleDownStabilizationSeconds;
+  if (!Number.isInteger(window) || window < 0 || window > 3600) {
+    fail("autoscaling.scaleDownStabilizationSeconds", window, "a whole number of seconds from 0 to 3600");
+  }
+
+  const rollout = props.rollout;
+  const images: [string, string][] =
+    rollout.strategy === "rolling"
+      ? [["rollout.image", rollout.image]]
+      : DEPLOYMENT_COLORS.map((color) => [`rollout.images.${color}`, rollout.images[color]]);
+  for (const [field, image] of images) {
+    requireDigest(field, image, fail);
+  }
+  return {
+    port,
+    healthPaths,
+    shutdown,
+    resources,
+    replicas,
+    autoscaling,
+    ingressNamespace: props.ingressNamespace ?? "ingress-nginx",
+  };
+}
+
+/**
+ * Images are referenced by digest: a tag (and `:latest` above all) can point to other content
+ * tomorrow. A digest resolved at plan time (a token, or a Terraform interpolation such as the
+ * one `ServiceImage` writes) is accepted.
+ */
+function requireDigest(field: string, image: string, fail: (field: string, value: unknown, allowed: string) => never) {
+  const at = image.lastIndexOf("@");
+  const digest = at < 0 ? "" : image.slice(at + 1);
+  const resolvedAtPlanTime = Token.isUnresolved(digest) || /^\$\{[^]+\}$/.test(digest);
+  if (at <= 0 || !(resolvedAtPlanTime || /^sha256:[0-9a-f]{64}$/.test(digest))) {
+    fail(field, image, "an image referenced by digest, 'repository@sha256:<64 hex digits>'");
+  }
+}
