@@ -1,4 +1,5 @@
-import { App } from "cdktf";
+import { App, Aspects, TerraformStack } from "cdktf";
+import { Guardrails } from "../constructs/policy";
 import { EnvironmentStack } from "../stacks/environment-stack";
 import { GithubStack } from "../stacks/github-stack";
 import type { StateBackend } from "../stacks/state-backend";
@@ -22,7 +23,8 @@ export interface DeliveryAppOptions {
 /** Builds every stack from a validated configuration. Reads no file and no environment variable. */
 export function buildDeliveryApp(config: DeliveryConfig, options: DeliveryAppOptions = {}): App {
   // skipBackendValidation: cdktf would otherwise warn about local state; the backend is explicit.
-  const app = new App({ outdir: options.outdir, skipBackendValidation: true });
+  // stackTraces: annotations are copied into manifest.json, and traces hold this machine's paths.
+  const app = new App({ outdir: options.outdir, skipBackendValidation: true, stackTraces: false });
   const backend: StateBackend = options.terraformCloud
     ? { kind: "cloud", ...options.terraformCloud, workspacePrefix: config.terraformCloud.workspacePrefix }
     : { kind: "local" };
@@ -30,6 +32,12 @@ export function buildDeliveryApp(config: DeliveryConfig, options: DeliveryAppOpt
   new GithubStack(app, "github", { config, backend });
   for (const environment of ENVIRONMENT_NAMES) {
     new EnvironmentStack(app, environment, { config, environment, backend });
+  }
+
+  // The guardrails check every stack's synthesized JSON; an error finding fails synth.
+  const guardrails = new Guardrails({ suppressions: config.policy.suppressions, productionStacks: ["production"] });
+  for (const stack of app.node.children.filter((child) => TerraformStack.isStack(child))) {
+    Aspects.of(stack).add(guardrails);
   }
   return app;
 }

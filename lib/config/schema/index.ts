@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { environmentsSchema } from "./environment";
+import { policySchema } from "./policy";
 import { githubLogin } from "./primitives";
 import { serviceSchema } from "./service";
 
@@ -24,6 +25,7 @@ const rawDeliveryConfigSchema = z.strictObject({
       workspacePrefix: workspacePrefix.optional(),
     })
     .prefault({}),
+  policy: policySchema,
 });
 
 export const deliveryConfigSchema = rawDeliveryConfigSchema
