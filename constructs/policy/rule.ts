@@ -50,7 +50,7 @@ export const SOURCES = {
     url: "https://kubernetes.io/docs/concepts/security/pod-security-standards/#restricted",
   }),
   podSecurityBaseline: (control: string): RuleSource => ({
-    title: `Pod Security Standards (baseline, part of restricted): ${control}`,
+    title: `Pod Security Standards (baseline): ${control}`,
     url: "https://kubernetes.io/docs/concepts/security/pod-security-standards/#baseline",
   }),
   podSecurityAdmission: (): RuleSource => ({

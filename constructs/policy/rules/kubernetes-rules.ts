@@ -172,7 +172,7 @@ export const KUBERNETES_RULES: readonly PolicyRule[] = [
     severity: "error",
     description:
       "Pods share nothing with the node: no host namespaces, host ports, privileged containers or unsafe sysctls",
-    source: SOURCES.podSecurityBaseline("Host Namespaces, Privileged Containers, Host Ports, Sysctls, SELinux"),
+    source: SOURCES.podSecurityBaseline("Host Namespaces, Privileged, Host Ports"),
     fix: "remove host_network/host_pid/host_ipc, privileged, host_port and unsafe sysctls",
     check: eachPodTemplate((template) => {
       const pod = template.spec;
