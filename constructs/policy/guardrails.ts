@@ -158,7 +158,7 @@ export class Guardrails implements IAspect {
 }
 
 /** `K8S008 kubernetes_deployment_v1.web: container 'app' has no startup_probe. Fix: add ...` */
-export function formatFinding(finding: PolicyFinding): string {
+function formatFinding(finding: PolicyFinding): string {
   return `${finding.rule.id} ${finding.address}: ${finding.message}. Fix: ${finding.rule.fix}`;
 }
 
@@ -176,7 +176,7 @@ function annotate(stack: TerraformStack, level: "error" | "warning" | "info", me
 }
 
 /** A suppression's resource pattern against a finding's address; `*` matches any characters. */
-export function addressMatches(pattern: string, address: string): boolean {
+function addressMatches(pattern: string, address: string): boolean {
   const source = pattern
     .split("*")
     .map((literal) => literal.replace(/[.+?^${}()|[\]\\]/g, "\\$&"))
