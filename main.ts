@@ -1,7 +1,7 @@
 import { buildDeliveryApp } from "./lib/app";
 import { ConfigError, loadConfig } from "./lib/config";
 import { settingsFromEnvironment } from "./lib/settings";
-import { synthesizeAllOrNothing, SynthError } from "./lib/synth";
+import { formatAnnotation, inReportOrder, synthesizeAllOrNothing, SynthError } from "./lib/synth";
 
 /**
  * Validates the configuration, then synthesizes every stack. Configuration is checked before the
@@ -16,8 +16,8 @@ function main(): number {
       (outdir) => buildDeliveryApp(config, { outdir, terraformCloud: settings.terraformCloud }),
       settings.outdir,
     );
-    for (const annotation of annotations) {
-      console.error(`${annotation.level}: [${annotation.constructPath}] ${annotation.message}`);
+    for (const annotation of inReportOrder(annotations)) {
+      console.error(formatAnnotation(annotation));
     }
     return 0;
   } catch (error) {

@@ -1,4 +1,5 @@
-import { App } from "cdktf";
+import { App, Aspects, TerraformStack } from "cdktf";
+import { Guardrails } from "../constructs/policy";
 import { DevelopmentStack } from "../stacks/development-stack";
 import { EnvironmentStack } from "../stacks/environment-stack";
 import { GithubStack } from "../stacks/github-stack";
@@ -29,7 +30,8 @@ export interface DeliveryAppOptions {
 /** Builds every stack from a validated configuration. Reads no file and no environment variable. */
 export function buildDeliveryApp(config: DeliveryConfig, options: DeliveryAppOptions = {}): App {
   // skipBackendValidation: cdktf would otherwise warn about local state; the backend is explicit.
-  const app = new App({ outdir: options.outdir, skipBackendValidation: true });
+  // stackTraces: annotations are copied into manifest.json, and traces hold this machine's paths.
+  const app = new App({ outdir: options.outdir, skipBackendValidation: true, stackTraces: false });
   const backend: StateBackend = options.terraformCloud
     ? { kind: "cloud", ...options.terraformCloud, workspacePrefix: config.terraformCloud.workspacePrefix }
     : { kind: "local" };
@@ -39,5 +41,11 @@ export function buildDeliveryApp(config: DeliveryConfig, options: DeliveryAppOpt
     new EnvironmentStack(app, environment, { config, environment, backend });
   }
   new DevelopmentStack(app, "development", { config });
+
+  // The guardrails check every stack's synthesized JSON; an error finding fails synth.
+  const guardrails = new Guardrails({ suppressions: config.policy.suppressions, productionStacks: ["production"] });
+  for (const stack of app.node.children.filter((child) => TerraformStack.isStack(child))) {
+    Aspects.of(stack).add(guardrails);
+  }
   return app;
 }

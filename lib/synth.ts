@@ -12,18 +12,37 @@ export interface SynthAnnotation {
   readonly message: string;
 }
 
-/** Synth found error annotations; nothing was written to the output directory. */
+/**
+ * Synth found error annotations; nothing was written to the output directory. The message lists
+ * every annotation, errors first, one line each: the user sees all problems of all stacks at once.
+ */
 export class SynthError extends Error {
   constructor(readonly annotations: readonly SynthAnnotation[]) {
     const errors = annotations.filter((annotation) => annotation.level === "error");
     super(
       [
         `Synth failed with ${errors.length} error(s); nothing was written:`,
-        ...errors.map((annotation) => `  [${annotation.constructPath}] ${annotation.message}`),
+        ...inReportOrder(annotations).map((annotation) => `  ${formatAnnotation(annotation)}`),
       ].join("\n"),
     );
     this.name = "SynthError";
   }
+}
+
+/**
+ * One report line: `error: [production] K8S008 kubernetes_deployment_v1.web: ... Fix: ...`. The
+ * bracket holds the construct path; policy findings are attached to their stack, so it is the
+ * stack id, followed by the rule id and the resource address as it appears in the JSON.
+ */
+export function formatAnnotation(annotation: SynthAnnotation): string {
+  return `${annotation.level}: [${annotation.constructPath}] ${annotation.message}`;
+}
+
+const LEVEL_ORDER: Record<SynthAnnotation["level"], number> = { error: 0, warning: 1, info: 2 };
+
+/** Errors, then warnings, then infos; construct order within each level. */
+export function inReportOrder(annotations: readonly SynthAnnotation[]): SynthAnnotation[] {
+  return [...annotations].sort((a, b) => LEVEL_ORDER[a.level] - LEVEL_ORDER[b.level]);
 }
 
 /**
@@ -34,7 +53,7 @@ export class SynthError extends Error {
  * app no longer produces are removed, as the cdktf CLI does.
  *
  * @param build creates the app writing into the given directory
- * @returns the warnings and infos to show the user
+ * @returns the warnings and infos to show the user (suppressed policy findings among the infos)
  */
 export function synthesizeAllOrNothing(build: (scratchDir: string) => App, outdir: string): SynthAnnotation[] {
   const scratchDir = fs.mkdtempSync(path.join(os.tmpdir(), "cdktf-synth-"));
@@ -64,7 +83,8 @@ function reportAllStacksBeforeFailing(app: App): void {
   }
 }
 
-function collectAnnotations(app: App): SynthAnnotation[] {
+/** Every info, warning and error annotation of the app, in construct order. */
+export function collectAnnotations(app: App): SynthAnnotation[] {
   const levels: Record<string, SynthAnnotation["level"]> = {
     "@cdktf/error": "error",
     "@cdktf/warn": "warning",

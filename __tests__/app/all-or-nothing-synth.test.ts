@@ -36,7 +36,9 @@ describe("all-or-nothing synth", () => {
     const build = (dir: string) =>
       appWith(dir, (stacks) => stacks.forEach((stack) => Annotations.of(stack).addError(`broken ${stack.node.id}`)));
     expect(() => synthesizeAllOrNothing(build, outdir)).toThrow(SynthError);
-    expect(() => synthesizeAllOrNothing(build, outdir)).toThrow(/\[first\] broken first\n {2}\[second\] broken second/);
+    expect(() => synthesizeAllOrNothing(build, outdir)).toThrow(
+      /error: \[first\] broken first\n {2}error: \[second\] broken second/,
+    );
     expect(fs.existsSync(outdir)).toBe(false);
   });
 

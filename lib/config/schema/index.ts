@@ -4,6 +4,7 @@ import { developmentSchema, reportDevelopmentProblems } from "./development";
 import { environmentsSchema } from "./environment";
 import { githubGovernanceFields, reportGovernanceProblems } from "./governance";
 import { reportImageSelectionProblems, withDefaultImageTag } from "./image";
+import { policySchema } from "./policy";
 import { githubLogin } from "./primitives";
 import { serviceSchema } from "./service";
 import { reportWorkloadProblems } from "./workloads";
@@ -31,6 +32,7 @@ const rawDeliveryConfigSchema = z.strictObject({
       workspacePrefix: workspacePrefix.optional(),
     })
     .prefault({}),
+  policy: policySchema,
 });
 
 export const deliveryConfigSchema = rawDeliveryConfigSchema

@@ -1,0 +1,19 @@
+import type { PolicyRule } from "./rule";
+import { GITHUB_RULES } from "./rules/github-rules";
+import { KUBERNETES_RULES } from "./rules/kubernetes-rules";
+import { STATE_RULES } from "./rules/state-rules";
+import { WORKFLOW_RULES } from "./rules/workflow-rules";
+
+/**
+ * Every rule of the policy pack, in report order: workflows, GitHub, Kubernetes, state. The README
+ * table, `npm run policy` and the config's suppression validation are generated from this list.
+ */
+export const POLICY_RULES: readonly PolicyRule[] = [
+  ...WORKFLOW_RULES,
+  ...GITHUB_RULES,
+  ...KUBERNETES_RULES,
+  ...STATE_RULES,
+];
+
+/** The ids a suppression may name. */
+export const RULE_IDS: readonly string[] = POLICY_RULES.map((rule) => rule.id);
