@@ -42,6 +42,9 @@ export function registryProvider(scope: Construct, registries: readonly string[]
     description: "Token with read:packages for the container registry",
   });
   return new DockerProvider(scope, "docker", {
+    // Registry lookups need no daemon, but the provider pings one when configured unless told not
+    // to, and Terraform Cloud's remote runs have none (kreuzwerker/terraform-provider-docker#634).
+    disableDockerDaemonCheck: true,
     registryAuth: registries.map((address) => ({
       address,
       username: username.stringValue,

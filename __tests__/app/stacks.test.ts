@@ -42,6 +42,7 @@ describe("the synthesized app", () => {
       ]);
       expect(stack.provider?.docker).toEqual([
         {
+          disable_docker_daemon_check: true,
           registry_auth: [
             { address: "ghcr.io", username: "${var.registry_username}", password: "${var.registry_password}" },
           ],
