@@ -18,6 +18,8 @@ import { formatTable } from "./report/table";
  *    whether time and memory per service stay flat from the smaller to the larger sizes. Targets:
  *    50 services under 5 s median and under 600 MiB.
  * 3. where one synth's time goes, per stage and size, measured in-process.
+ * 4. cdktf's per-resource `terraform version` checks (100 terraform_data resources) as cdktf runs
+ *    them, next to our synth, which runs each distinct check once (lib/binary-version-checks.ts).
  * Options: --runs N (default 7), --sizes 1,10,50.
  */
 const PROJECT_ROOT = path.resolve(__dirname, "..");
@@ -283,10 +285,31 @@ function stageTable(columns: readonly string[], stages: readonly SynthStages[], 
   );
 }
 
+function versionChecks(runs: number): void {
+  const count = 100;
+  const script = ["--require", "./scripts/register-ts.cjs", "scripts/bench/version-checks.ts", String(count)];
+  console.log(
+    `\ncdktf's terraform version checks: ${count} terraform_data resources, ${runs} runs each after a warm-up`,
+  );
+  console.log(
+    resultTable(
+      measure(
+        [
+          { name: "cdktf app.synth() (a check per resource)", command: process.execPath, args: [...script, "cdktf"] },
+          { name: "synthesizeAllOrNothing (a check per synth)", command: process.execPath, args: [...script, "ours"] },
+        ],
+        runs,
+        PROJECT_ROOT,
+      ),
+    ),
+  );
+}
+
 function main(): void {
   const options = optionsFrom(process.argv.slice(2));
   defaultConfigComparison(options.runs);
   scale(options);
+  versionChecks(Math.min(options.runs, 3));
 }
 
 if (require.main === module) {

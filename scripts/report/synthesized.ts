@@ -23,6 +23,9 @@ export interface CurrentSynth {
  * Synthesizes the configuration `npm run synth` would (`DELIVERY_CONFIG`, `TF_CLOUD_*`) into a
  * scratch directory and reads every stack back, leaving `cdktf.out` alone: reports always describe
  * the current configuration, never a stale output.
+ *
+ * @param terraformCloud used when `TF_CLOUD_ORGANIZATION` is not set, for reports that read the
+ *   workspace each stack would use
  */
 export function synthesizeCurrentConfig(
   env: NodeJS.ProcessEnv,
