@@ -17,7 +17,7 @@ export default tseslint.config(
         { "ts-ignore": true, "ts-nocheck": true, "ts-expect-error": "allow-with-description" },
       ],
       "@typescript-eslint/consistent-type-imports": ["error", { fixStyle: "inline-type-imports" }],
-      "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_" }],
+      "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", ignoreRestSiblings: true }],
       "no-new": "off",
       eqeqeq: ["error", "always"],
     },

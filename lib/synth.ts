@@ -3,6 +3,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { Manifest, TerraformStack, type App } from "cdktf";
 import { StackSynthesizer } from "cdktf/lib/synthesize/synthesizer";
+import { withBinaryVersionChecksOnce } from "./binary-version-checks";
 
 /** A message a construct attached during synth (cdktf Annotations): policy findings among them. */
 export interface SynthAnnotation {
@@ -60,7 +61,7 @@ export function synthesizeAllOrNothing(build: (scratchDir: string) => App, outdi
   try {
     const app = build(scratchDir);
     reportAllStacksBeforeFailing(app);
-    app.synth();
+    withBinaryVersionChecksOnce(() => app.synth());
     const annotations = collectAnnotations(app);
     if (annotations.some((annotation) => annotation.level === "error")) {
       throw new SynthError(annotations);

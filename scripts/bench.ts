@@ -1,63 +1,317 @@
+import { execFileSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
 import * as path from "node:path";
-import { formatTable, measure, type BenchCommand } from "./bench/measure";
+import { DEFAULT_CONFIG_FILE } from "../lib/config";
+import { writeGeneratedConfigs } from "./bench/generate-config";
+import { measure, type BenchCommand, type BenchResult } from "./bench/measure";
+import type { SynthStages } from "./bench/synth-stages";
+import { formatTable } from "./report/table";
 
 /**
- * `npm run bench`: synth of the default config by `npm run synth`'s command next to the same
- * main.ts run through ts-node (what the cdktf template does), measured side by side in one run.
- * Targets on a 2-core machine: median under 1.5 s, at least 5x faster than ts-node, peak memory
- * under 250 MiB. Options: --runs N (default 7).
+ * `npm run bench`, in one run:
+ * 1. the default config synthesized by `npm run synth`'s command next to the same main.ts through
+ *    ts-node (what the cdktf template does). Targets on a 2-core machine: median under 1.5 s, at
+ *    least 5x faster than ts-node, peak memory under 250 MiB.
+ * 2. scale: configs with 1, 10 and 50 services generated from the default config into a temp dir,
+ *    synthesized next to the default config; median wall time and peak memory per size, and
+ *    whether time and memory per service stay flat from the smaller to the larger sizes. Targets:
+ *    50 services under 5 s median and under 600 MiB.
+ * 3. where one synth's time goes, per stage and size, measured in-process.
+ * 4. cdktf's per-resource `terraform version` checks (100 terraform_data resources) as cdktf runs
+ *    them, next to our synth, which runs each distinct check once (lib/binary-version-checks.ts).
+ * Options: --runs N (default 7), --sizes 1,10,50.
  */
 const PROJECT_ROOT = path.resolve(__dirname, "..");
 const TARGETS = { medianSeconds: 1.5, speedup: 5, peakMiB: 250 };
+const SCALE_TARGETS = { services: 50, medianSeconds: 5, peakMiB: 600 };
+/** Time or memory per service may grow this much from the smaller to the larger sizes and still count as linear. */
+const LINEAR_SLOPE_RATIO = 1.5;
+/** In-process stage timings: the fastest of this many runs, per stage (the least disturbed by other load). */
+const STAGE_RUNS = 3;
+/** Below this many ms (or MiB) per service, differences are start-up noise, not growth. */
+const NOISE_PER_SERVICE = { ms: 5, mib: 0.5 };
 
-function runsFromArgs(args: readonly string[]): number {
-  const index = args.indexOf("--runs");
-  const runs = index === -1 ? 7 : Number(args[index + 1]);
+interface Options {
+  readonly runs: number;
+  readonly sizes: readonly number[];
+}
+
+function optionsFrom(args: readonly string[]): Options {
+  const valueOf = (name: string) => {
+    const index = args.indexOf(name);
+    return index === -1 ? undefined : args[index + 1];
+  };
+  const runs = Number(valueOf("--runs") ?? 7);
   if (!Number.isInteger(runs) || runs < 1) {
     throw new Error("--runs takes a positive whole number");
   }
-  return runs;
+  const sizes = (valueOf("--sizes") ?? "1,10,50").split(",").map(Number);
+  if (sizes.some((size) => !Number.isInteger(size) || size < 1) || new Set(sizes).size !== sizes.length) {
+    throw new Error("--sizes takes distinct positive whole numbers separated by commas, such as 1,10,50");
+  }
+  return { runs, sizes: [...sizes].sort((a, b) => a - b) };
 }
 
-function main(): void {
-  const runs = runsFromArgs(process.argv.slice(2));
+const verdict = (ok: boolean) => (ok ? "ok" : "MISSED");
+const seconds = (value: number) => value.toFixed(3);
+
+/** The app alone, without npm's start-up: what cdktf.json's "app" runs under `cdktf synth`. */
+function synthCommand(name: string, configFile?: string): BenchCommand {
+  return {
+    name,
+    command: process.execPath,
+    args: ["--require", "./scripts/register-ts.cjs", "main.ts"],
+    ...(configFile === undefined ? {} : { env: { DELIVERY_CONFIG: configFile } }),
+  };
+}
+
+function defaultConfigComparison(runs: number): void {
   const commands: BenchCommand[] = [
     { name: "npm run synth", command: "npm", args: ["run", "--silent", "synth"] },
     { name: "npx ts-node main.ts", command: "npx", args: ["ts-node", "main.ts"] },
-    // The app alone, without npm's own start-up: what cdktf.json's "app" runs under `cdktf synth`.
-    {
-      name: "node --require register-ts main.ts",
-      command: process.execPath,
-      args: ["--require", "./scripts/register-ts.cjs", "main.ts"],
-    },
+    synthCommand("node --require register-ts main.ts"),
   ];
-  console.log(`Synthesizing the default config, ${runs} runs each after a warm-up, round-robin...`);
+  console.log(`Default config: ${runs} runs each after a warm-up, round-robin`);
   const results = measure(commands, runs, PROJECT_ROOT);
-  const [oursResult, tsNodeResult] = results;
-  if (!oursResult || !tsNodeResult) throw new Error("no results");
-
-  const speedup = tsNodeResult.medianSeconds / oursResult.medianSeconds;
-  console.log(
-    formatTable(
-      ["command", "runs", "median s", "min s", "max s", "peak MiB"],
-      results.map((result) => [
-        result.name,
-        String(result.runs),
-        result.medianSeconds.toFixed(3),
-        result.minSeconds.toFixed(3),
-        result.maxSeconds.toFixed(3),
-        result.peakMiB.toFixed(0),
-      ]),
-    ),
-  );
-  const verdict = (ok: boolean) => (ok ? "ok" : "MISSED");
+  const [ours, tsNode] = results;
+  if (!ours || !tsNode) throw new Error("no results");
+  const speedup = tsNode.medianSeconds / ours.medianSeconds;
+  console.log(resultTable(results));
   console.log(
     [
-      `median ${oursResult.medianSeconds.toFixed(3)} s (target < ${TARGETS.medianSeconds} s): ${verdict(oursResult.medianSeconds < TARGETS.medianSeconds)}`,
+      `median ${seconds(ours.medianSeconds)} s (target < ${TARGETS.medianSeconds} s): ${verdict(ours.medianSeconds < TARGETS.medianSeconds)}`,
       `speedup over ts-node ${speedup.toFixed(1)}x (target >= ${TARGETS.speedup}x): ${verdict(speedup >= TARGETS.speedup)}`,
-      `peak memory ${oursResult.peakMiB.toFixed(0)} MiB (target < ${TARGETS.peakMiB} MiB): ${verdict(oursResult.peakMiB < TARGETS.peakMiB)}`,
+      `peak memory ${ours.peakMiB.toFixed(0)} MiB (target < ${TARGETS.peakMiB} MiB): ${verdict(ours.peakMiB < TARGETS.peakMiB)}`,
     ].join("\n"),
   );
 }
 
-main();
+function resultTable(results: readonly BenchResult[]): string {
+  return formatTable(
+    ["command", "runs", "median s", "min s", "max s", "peak MiB"],
+    results.map((result) => [
+      result.name,
+      String(result.runs),
+      seconds(result.medianSeconds),
+      seconds(result.minSeconds),
+      seconds(result.maxSeconds),
+      result.peakMiB.toFixed(0),
+    ]),
+  );
+}
+
+/** In-process synths of a config, each in a fresh process, split into stages: the fastest of STAGE_RUNS per stage. */
+function stagesOf(configFile: string): SynthStages {
+  const runs = Array.from({ length: STAGE_RUNS }, () => {
+    const output = execFileSync(
+      process.execPath,
+      ["--require", "./scripts/register-ts.cjs", "scripts/bench/synth-stages.ts", configFile],
+      { cwd: PROJECT_ROOT, encoding: "utf8", env: { ...process.env, CHECKPOINT_DISABLE: "1" } },
+    );
+    return JSON.parse(output) as SynthStages;
+  });
+  const [first, ...rest] = runs;
+  if (first === undefined) throw new Error("no stage runs");
+  return rest.reduce<SynthStages>(
+    (fastest, run) => ({
+      loadConfig: Math.min(fastest.loadConfig, run.loadConfig),
+      build: Math.min(fastest.build, run.build),
+      prepare: Math.min(fastest.prepare, run.prepare),
+      toTerraform: Math.min(fastest.toTerraform, run.toTerraform),
+      validateAndWrite: Math.min(fastest.validateAndWrite, run.validateAndWrite),
+      publish: Math.min(fastest.publish, run.publish),
+      total: Math.min(fastest.total, run.total),
+      blocks: run.blocks,
+      outputBytes: run.outputBytes,
+    }),
+    first,
+  );
+}
+
+/** A measured value with how far apart its runs were. */
+export interface Sample {
+  readonly services: number;
+  readonly value: number;
+  /** Half the distance between the fastest and slowest run: what noise alone can move the value by. */
+  readonly noise: number;
+}
+
+/**
+ * Growth per added service over each interval of sizes, and whether it stays flat: each later
+ * slope may exceed the first by LINEAR_SLOPE_RATIO plus what the runs' noise can explain. On a
+ * busy 2-core machine, small configs differ by less than the noise, so without that allowance a
+ * linear synth would be reported as growing.
+ */
+export function slopes(
+  samples: readonly Sample[],
+  floorPerService: number,
+): { readonly perService: { readonly slope: number; readonly noise: number }[]; readonly linear: boolean } {
+  const perService = samples.slice(1).map((sample, index) => {
+    const previous = samples[index] ?? sample;
+    const services = sample.services - previous.services;
+    return { slope: (sample.value - previous.value) / services, noise: (sample.noise + previous.noise) / services };
+  });
+  const [first, ...rest] = perService;
+  const linear =
+    first === undefined ||
+    rest.every(
+      (later) =>
+        later.slope <=
+        Math.max(first.slope, 0) * LINEAR_SLOPE_RATIO +
+          first.noise * LINEAR_SLOPE_RATIO +
+          later.noise +
+          floorPerService,
+    );
+  return { perService, linear };
+}
+
+function scale(options: Options): void {
+  const templateText = fs.readFileSync(path.join(PROJECT_ROOT, DEFAULT_CONFIG_FILE), "utf8");
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "bench-configs-"));
+  try {
+    const files = writeGeneratedConfigs(templateText, options.sizes, dir);
+    const commands = [
+      synthCommand(`default config (${DEFAULT_CONFIG_FILE})`),
+      ...options.sizes.map((size) => synthCommand(`${size} generated services`, files.get(size))),
+    ];
+    console.log(
+      `\nScale: configs generated from ${DEFAULT_CONFIG_FILE} into ${dir}, ` +
+        `${options.runs} runs each after a warm-up, round-robin`,
+    );
+    const results = measure(commands, options.runs, PROJECT_ROOT);
+    const stages = [
+      stagesOf(path.join(PROJECT_ROOT, DEFAULT_CONFIG_FILE)),
+      ...options.sizes.map((size) => stagesOf(files.get(size) ?? "")),
+    ];
+    console.log(
+      formatTable(
+        ["config", "resources", "JSON KiB", "runs", "median s", "min s", "max s", "peak MiB"],
+        results.map((result, index) => [
+          result.name,
+          String(stages[index]?.blocks ?? "?"),
+          ((stages[index]?.outputBytes ?? 0) / 1024).toFixed(0),
+          String(result.runs),
+          seconds(result.medianSeconds),
+          seconds(result.minSeconds),
+          seconds(result.maxSeconds),
+          result.peakMiB.toFixed(0),
+        ]),
+      ),
+    );
+
+    const sized = results.slice(1).map((result, index) => ({ services: options.sizes[index] ?? 0, result }));
+    if (sized.length >= 2) {
+      const intervals = sized
+        .slice(1)
+        .map((entry, index) => `${sized[index]?.services ?? "?"}->${entry.services}`)
+        .join(", ");
+      const time = slopes(
+        sized.map(({ services, result }) => ({
+          services,
+          value: result.medianSeconds * 1000,
+          noise: ((result.maxSeconds - result.minSeconds) * 1000) / 2,
+        })),
+        NOISE_PER_SERVICE.ms,
+      );
+      const memory = slopes(
+        sized.map(({ services, result }) => ({ services, value: result.peakMiB, noise: 0 })),
+        NOISE_PER_SERVICE.mib,
+      );
+      const shown = (entries: readonly { slope: number; noise: number }[], unit: string, digits: number) =>
+        entries
+          .map(({ slope, noise }) => `${slope.toFixed(digits)}${noise > 0 ? ` ±${noise.toFixed(digits)}` : ""} ${unit}`)
+          .join(", ");
+      console.log(
+        [
+          `linearity, time per added service (${intervals}): ${shown(time.perService, "ms", 1)}: ` +
+            `${time.linear ? "linear" : "GROWS FASTER THAN LINEAR"}`,
+          `linearity, memory per added service (${intervals}): ${shown(memory.perService, "MiB", 2)}: ` +
+            `${memory.linear ? "linear" : "GROWS FASTER THAN LINEAR"}`,
+          `(linear: each later slope at most ${LINEAR_SLOPE_RATIO}x the first, plus run-to-run noise (±) ` +
+            `and ${NOISE_PER_SERVICE.ms} ms / ${NOISE_PER_SERVICE.mib} MiB per service)`,
+        ].join("\n"),
+      );
+    }
+    const target = sized.find((entry) => entry.services === SCALE_TARGETS.services)?.result;
+    if (target) {
+      console.log(
+        [
+          `${SCALE_TARGETS.services} services: median ${seconds(target.medianSeconds)} s (target < ${SCALE_TARGETS.medianSeconds} s): ${verdict(target.medianSeconds < SCALE_TARGETS.medianSeconds)}`,
+          `${SCALE_TARGETS.services} services: peak memory ${target.peakMiB.toFixed(0)} MiB (target < ${SCALE_TARGETS.peakMiB} MiB): ${verdict(target.peakMiB < SCALE_TARGETS.peakMiB)}`,
+        ].join("\n"),
+      );
+    }
+    stageTable(["default", ...options.sizes.map(String)], stages, options.sizes);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+function stageTable(columns: readonly string[], stages: readonly SynthStages[], sizes: readonly number[]): void {
+  const rows: [string, keyof SynthStages][] = [
+    ["load + validate config", "loadConfig"],
+    ["build constructs", "build"],
+    ["prepare (resolve)", "prepare"],
+    ["toTerraform (resolve, merge)", "toTerraform"],
+    ["validate + stringify + write", "validateAndWrite"],
+    ["all-or-nothing publish", "publish"],
+    ["total in-process", "total"],
+  ];
+  const [, ...sized] = stages;
+  const last = sized.length - 1;
+  const perService = (key: keyof SynthStages) => {
+    const from = sized[last - 1];
+    const to = sized[last];
+    const fromSize = sizes[last - 1];
+    const toSize = sizes[last];
+    return from && to && fromSize !== undefined && toSize !== undefined
+      ? ((to[key] - from[key]) / (toSize - fromSize)).toFixed(2)
+      : "";
+  };
+  const growth = sizes.length >= 2 ? `ms per service ${sizes[last - 1] ?? ""}->${sizes[last] ?? ""}` : "";
+  console.log(
+    `\nWhere the time goes: in-process synth per config, fastest of ${STAGE_RUNS} runs per stage, ms (module loading excluded)`,
+  );
+  console.log(
+    formatTable(
+      ["stage", ...columns, ...(growth === "" ? [] : [growth])],
+      rows.map(([label, key]) => [
+        label,
+        ...stages.map((stage) => stage[key].toFixed(0)),
+        ...(growth === "" ? [] : [perService(key)]),
+      ]),
+    ),
+  );
+}
+
+function versionChecks(runs: number): void {
+  const count = 100;
+  const script = ["--require", "./scripts/register-ts.cjs", "scripts/bench/version-checks.ts", String(count)];
+  console.log(
+    `\ncdktf's terraform version checks: ${count} terraform_data resources, ${runs} runs each after a warm-up`,
+  );
+  console.log(
+    resultTable(
+      measure(
+        [
+          { name: "cdktf app.synth() (a check per resource)", command: process.execPath, args: [...script, "cdktf"] },
+          { name: "synthesizeAllOrNothing (a check per synth)", command: process.execPath, args: [...script, "ours"] },
+        ],
+        runs,
+        PROJECT_ROOT,
+      ),
+    ),
+  );
+}
+
+function main(): void {
+  const options = optionsFrom(process.argv.slice(2));
+  defaultConfigComparison(options.runs);
+  scale(options);
+  versionChecks(Math.min(options.runs, 3));
+}
+
+if (require.main === module) {
+  main();
+}

@@ -37,7 +37,8 @@ export function kubernetesProvider(scope: Construct): KubernetesProvider {
 export function registryProvider(scope: Construct, registries: readonly string[]): DockerProvider {
   const { username, password } = registryCredentials(scope);
   return new DockerProvider(scope, "docker", {
-    // Registry lookups need no engine; Terraform Cloud runners have none to check.
+    // Registry lookups need no daemon, but the provider pings one when configured unless told not
+    // to, and Terraform Cloud's remote runs have none (kreuzwerker/terraform-provider-docker#634).
     disableDockerDaemonCheck: true,
     registryAuth: registries.map((address) => ({
       address,

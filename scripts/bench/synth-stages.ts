@@ -1,0 +1,99 @@
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { App, TerraformStack } from "cdktf";
+import { StackSynthesizer } from "cdktf/lib/synthesize/synthesizer";
+import { buildDeliveryApp } from "../../lib/app";
+import { loadConfig } from "../../lib/config";
+import { synthesizeAllOrNothing } from "../../lib/synth";
+
+/**
+ * Where one synth's time goes, in milliseconds, by stage. Printed as JSON by
+ * `node --require ./scripts/register-ts.cjs scripts/bench/synth-stages.ts <config file>`.
+ */
+export interface SynthStages {
+  readonly loadConfig: number;
+  /** Constructing the stacks, constructs and provider objects. */
+  readonly build: number;
+  /** cdktf's preparing resolve of every element (it may add cross-stack resources). */
+  readonly prepare: number;
+  /** `toTerraform()`: resolving every element again and merging them into one document per stack. */
+  readonly toTerraform: number;
+  /** Aspects, validations, stable JSON stringify and writing each `cdk.tf.json`. */
+  readonly validateAndWrite: number;
+  /** Our all-or-nothing part: collecting annotations, copying into the output dir, cleaning up. */
+  readonly publish: number;
+  readonly total: number;
+  /** Resources and data sources in all stacks, and bytes of JSON written. */
+  readonly blocks: number;
+  readonly outputBytes: number;
+}
+
+/** Wraps a method so that its time accumulates in `totals[label]`. Benchmark-only instrumentation. */
+function timed(owner: object, method: string, totals: Record<string, number>, label: string): void {
+  const target = owner as Record<string, unknown>;
+  const original = target[method];
+  if (typeof original !== "function") throw new Error(`no method ${method} to time`);
+  target[method] = function (this: unknown, ...args: unknown[]): unknown {
+    const started = performance.now();
+    try {
+      return (original as (...a: unknown[]) => unknown).apply(this, args);
+    } finally {
+      totals[label] = (totals[label] ?? 0) + performance.now() - started;
+    }
+  };
+}
+
+export function measureStages(configFile: string): SynthStages {
+  const totals: Record<string, number> = {};
+  timed(TerraformStack.prototype, "prepareStack", totals, "prepare");
+  timed(TerraformStack.prototype, "toTerraform", totals, "toTerraform");
+  timed(StackSynthesizer.prototype, "synthesize", totals, "synthesize");
+  timed(App.prototype, "synth", totals, "appSynth");
+
+  const started = performance.now();
+  const config = loadConfig(configFile);
+  const loaded = performance.now();
+  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), "bench-stages-"));
+  let build = 0;
+  try {
+    synthesizeAllOrNothing((dir) => {
+      const buildStarted = performance.now();
+      const app = buildDeliveryApp(config, { outdir: dir });
+      build = performance.now() - buildStarted;
+      return app;
+    }, outdir);
+    const total = performance.now() - started;
+    const stacksDir = path.join(outdir, "stacks");
+    let blocks = 0;
+    let outputBytes = 0;
+    for (const id of fs.readdirSync(stacksDir)) {
+      const text = fs.readFileSync(path.join(stacksDir, id, "cdk.tf.json"), "utf8");
+      outputBytes += Buffer.byteLength(text);
+      const json = JSON.parse(text) as { resource?: object; data?: object };
+      for (const section of [json.resource, json.data]) {
+        for (const byName of Object.values(section ?? {})) blocks += Object.keys(byName as object).length;
+      }
+    }
+    const get = (label: string) => totals[label] ?? 0;
+    return {
+      loadConfig: loaded - started,
+      build,
+      prepare: get("prepare"),
+      toTerraform: get("toTerraform"),
+      validateAndWrite: get("synthesize") - get("toTerraform"),
+      publish: total - (loaded - started) - build - get("appSynth"),
+      total,
+      blocks,
+      outputBytes,
+    };
+  } finally {
+    fs.rmSync(outdir, { recursive: true, force: true });
+  }
+}
+
+if (require.main === module) {
+  const [configFile] = process.argv.slice(2);
+  if (configFile === undefined) throw new Error("usage: synth-stages.ts <config file>");
+  console.log(JSON.stringify(measureStages(configFile)));
+}

@@ -1,0 +1,30 @@
+import { ConfigError } from "../../lib/config";
+import { SynthError, type SynthAnnotation } from "../../lib/synth";
+
+/**
+ * Runs a report command the way `npm run synth` runs: a bad configuration or a failed synth is
+ * reported by its message alone (exit 1), a usage error with the usage text (exit 2); anything
+ * else is a bug and keeps its stack trace.
+ */
+export function reportFailure(run: () => number, usage: string, usageError: new (message: string) => Error): number {
+  try {
+    return run();
+  } catch (error) {
+    if (error instanceof ConfigError || error instanceof SynthError) {
+      console.error(error.message);
+      return 1;
+    }
+    if (error instanceof usageError) {
+      console.error([error.message, usage].filter((line) => line !== "").join("\n\n"));
+      return error.message === "" ? 0 : 2;
+    }
+    throw error;
+  }
+}
+
+/** Warnings and infos of the synth, on stderr so that stdout stays pasteable. */
+export function printAnnotations(annotations: readonly SynthAnnotation[]): void {
+  for (const annotation of annotations) {
+    console.error(`${annotation.level}: [${annotation.constructPath}] ${annotation.message}`);
+  }
+}

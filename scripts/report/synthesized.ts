@@ -1,0 +1,71 @@
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { buildDeliveryApp, STACK_IDS, type DeliveryAppOptions } from "../../lib/app";
+import { loadConfig, type DeliveryConfig } from "../../lib/config";
+import { settingsFromEnvironment } from "../../lib/settings";
+import { synthesizeAllOrNothing, type SynthAnnotation } from "../../lib/synth";
+import { isObject, type JsonObject } from "./terraform-json";
+
+/** One stack's synthesized `cdk.tf.json`. */
+export interface SynthesizedStack {
+  readonly id: string;
+  readonly json: JsonObject;
+}
+
+export interface CurrentSynth {
+  readonly config: DeliveryConfig;
+  readonly stacks: readonly SynthesizedStack[];
+  readonly annotations: readonly SynthAnnotation[];
+}
+
+/**
+ * Synthesizes the configuration `npm run synth` would (`DELIVERY_CONFIG`, `TF_CLOUD_*`) into a
+ * scratch directory and reads every stack back, leaving `cdktf.out` alone: reports always describe
+ * the current configuration, never a stale output.
+ *
+ * @param terraformCloud used when `TF_CLOUD_ORGANIZATION` is not set, for reports that read the
+ *   workspace each stack would use
+ */
+export function synthesizeCurrentConfig(
+  env: NodeJS.ProcessEnv,
+  terraformCloud?: DeliveryAppOptions["terraformCloud"],
+): CurrentSynth {
+  const settings = settingsFromEnvironment(env);
+  const config = loadConfig(settings.configFile);
+  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), "delivery-report-"));
+  try {
+    const annotations = synthesizeAllOrNothing(
+      (dir) => buildDeliveryApp(config, { outdir: dir, terraformCloud: settings.terraformCloud ?? terraformCloud }),
+      outdir,
+    );
+    return { config, stacks: readSynthesizedStacks(outdir), annotations };
+  } finally {
+    fs.rmSync(outdir, { recursive: true, force: true });
+  }
+}
+
+/** The stacks of a synthesized output directory (`cdktf.out`), in deployment order. */
+export function readSynthesizedStacks(outdir: string): SynthesizedStack[] {
+  const stacksDir = path.join(outdir, "stacks");
+  if (!fs.existsSync(stacksDir)) {
+    throw new Error(`${outdir} holds no synthesized stacks (no stacks/ folder); run npm run synth first`);
+  }
+  const ids = fs
+    .readdirSync(stacksDir)
+    .filter((id) => fs.existsSync(path.join(stacksDir, id, "cdk.tf.json")))
+    .sort(byDeploymentOrder);
+  return ids.map((id) => {
+    const json: unknown = JSON.parse(fs.readFileSync(path.join(stacksDir, id, "cdk.tf.json"), "utf8"));
+    return { id, json: isObject(json) ? json : {} };
+  });
+}
+
+/** The known stacks in deployment order (`github`, `staging`, `production`), any others after them by name. */
+export function byDeploymentOrder(a: string, b: string): number {
+  const rank = (id: string) => {
+    const index = (STACK_IDS as readonly string[]).indexOf(id);
+    return index === -1 ? STACK_IDS.length : index;
+  };
+  return rank(a) - rank(b) || a.localeCompare(b);
+}
