@@ -1,6 +1,9 @@
 /** @type {import('jest').Config} */
 module.exports = {
   testEnvironment: "node",
+  // Two workers on the 2-core machines this runs on: the child-process tests wait on I/O while
+  // the other worker synthesizes.
+  maxWorkers: 2,
   roots: ["<rootDir>/__tests__"],
   testMatch: ["**/*.test.ts"],
   // swc strips types only; `tsc --noEmit` type-checks once, before jest runs.
