@@ -4,6 +4,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { editedDefaultConfig } from "../support/config-text";
 import { PROJECT_ROOT } from "../support/synth";
+import { filesUnder } from "../support/files";
 
 // These tests run the real commands, as a user would, in child processes.
 jest.setTimeout(60_000);
@@ -31,18 +32,6 @@ function runSynth(cwd: string, env: Record<string, string> = {}) {
 function runApp(cwd: string, env: Record<string, string> = {}) {
   const command = ["--require", "./scripts/register-ts.cjs", "main.ts"];
   return spawnSync(process.execPath, command, { cwd, env: childEnvironment(env), encoding: "utf8" });
-}
-
-/** Every file under a directory, by relative path, with its content. */
-function filesUnder(dir: string): Record<string, string> {
-  const files: Record<string, string> = {};
-  for (const entry of fs.readdirSync(dir, { recursive: true, withFileTypes: true })) {
-    if (entry.isFile()) {
-      const full = path.join(entry.parentPath, entry.name);
-      files[path.relative(dir, full)] = fs.readFileSync(full, "utf8");
-    }
-  }
-  return files;
 }
 
 /** A copy of the project's sources at another path, sharing node_modules. */

@@ -1,20 +1,9 @@
-import { ConfigError, parseConfig } from "../../lib/config";
+import { parseConfig } from "../../lib/config";
+import { configProblems } from "../support/config-problems";
 import { editedDefaultConfig, type ConfigEdit } from "../support/config-text";
 
 /** Where the development tests pretend the configuration file is: next to a fixture checkout. */
 const FIXTURE_CONFIG = "__tests__/fixtures/checkouts/delivery.yaml";
-
-function problemsOf(text: string, file = "config/broken.yaml"): string {
-  try {
-    parseConfig(text, file);
-  } catch (error) {
-    if (error instanceof ConfigError) {
-      return error.message;
-    }
-    throw error;
-  }
-  throw new Error("expected the config to be rejected");
-}
 
 const DIGEST = `sha256:${"d".repeat(64)}`;
 
@@ -92,7 +81,7 @@ describe("image selection per environment", () => {
       "services[0].container.debugPort: must differ from services[0].port (8000)",
     ],
   ])("rejects %s, naming the field", (_, edit, expected) => {
-    expect(problemsOf(editedDefaultConfig(edit))).toContain(expected);
+    expect(configProblems(editedDefaultConfig(edit)).join("\n")).toContain(expected);
   });
 });
 
@@ -153,7 +142,7 @@ describe("the development section", () => {
       "development.services.search-api: is not a configured service; configured: orders-api",
     ],
   ])("rejects %s, naming the field", (_, edits, expected) => {
-    expect(problemsOf(withCheckout(...edits), FIXTURE_CONFIG)).toContain(expected);
+    expect(configProblems(withCheckout(...edits), FIXTURE_CONFIG).join("\n")).toContain(expected);
   });
 
   it("checks source directories only for services listed in the development section", () => {

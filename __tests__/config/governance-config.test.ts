@@ -1,18 +1,6 @@
-import { ConfigError, parseConfig } from "../../lib/config";
-import { configWith, editedDefaultConfig, type ConfigEdit } from "../support/config-text";
-
-/** The problems a changed default config produces, as users see them. */
-function problemsOf(...edits: ConfigEdit[]): string {
-  try {
-    parseConfig(editedDefaultConfig(...edits), "config/broken.yaml");
-  } catch (error) {
-    if (error instanceof ConfigError) {
-      return error.message;
-    }
-    throw error;
-  }
-  throw new Error("expected the config to be rejected");
-}
+import { parseConfig } from "../../lib/config";
+import { configProblems } from "../support/config-problems";
+import { configWith, editedDefaultConfig } from "../support/config-text";
 
 describe("governance defaults", () => {
   const minimal = parseConfig(
@@ -162,6 +150,6 @@ describe("governance configuration problems", () => {
       "environments.production.deployFrom.tags: unknown key",
     ],
   ] as const)("rejects %s", (_, edit, expected) => {
-    expect(problemsOf(edit)).toContain(expected);
+    expect(configProblems(editedDefaultConfig(edit)).join("\n")).toContain(expected);
   });
 });

@@ -1,22 +1,10 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { ConfigError, loadConfig, parseConfig } from "../../lib/config";
+import { loadConfig, parseConfig } from "../../lib/config";
+import { configProblems } from "../support/config-problems";
 import { editedDefaultConfig } from "../support/config-text";
 import { loadDefaultConfig } from "../support/synth";
-
-/** The problems a config text produces, one line each as users see them. */
-function problemsOf(text: string): string[] {
-  try {
-    parseConfig(text, "config/broken.yaml");
-  } catch (error) {
-    if (error instanceof ConfigError) {
-      return error.message.split("\n").slice(1);
-    }
-    throw error;
-  }
-  throw new Error("expected the config to be rejected");
-}
 
 describe("the default configuration", () => {
   it("describes one example service and validates", () => {
@@ -66,16 +54,16 @@ describe("the default configuration", () => {
 
 describe("configuration problems", () => {
   it("rejects malformed YAML with the file, line and column", () => {
-    const problems = problemsOf("github:\n  owner: acme\nservices: [ { name: api\n");
+    const problems = configProblems("github:\n  owner: acme\nservices: [ { name: api\n");
     expect(problems[0]).toMatch(/^ {2}config\/broken\.yaml:\d+:\d+: not valid YAML: /);
   });
 
   it("rejects duplicate keys as malformed YAML", () => {
-    expect(problemsOf("github: { owner: a }\ngithub: { owner: b }\n")[0]).toMatch(/not valid YAML: .*unique/i);
+    expect(configProblems("github: { owner: a }\ngithub: { owner: b }\n")[0]).toMatch(/not valid YAML: .*unique/i);
   });
 
   it("rejects an unknown key, naming it, suggesting the likely key and listing the allowed ones", () => {
-    const problems = problemsOf(editedDefaultConfig([["services", 0, "prot"], 8080]));
+    const problems = configProblems(editedDefaultConfig([["services", 0, "prot"], 8080]));
     expect(problems).toEqual([
       expect.stringMatching(
         /config\/broken\.yaml:\d+:\d+: services\[0\]\.prot: unknown key \(did you mean 'port'\?\); allowed here: name, repository, image, port, /,
@@ -84,14 +72,14 @@ describe("configuration problems", () => {
   });
 
   it("rejects a value of the wrong type, saying what was expected and what was found", () => {
-    const problems = problemsOf(editedDefaultConfig([["services", 0, "port"], "eight thousand"]));
+    const problems = configProblems(editedDefaultConfig([["services", 0, "port"], "eight thousand"]));
     expect(problems).toEqual([
       expect.stringContaining("services[0].port: must be of type number (got 'eight thousand')"),
     ]);
   });
 
   it("rejects a missing required field", () => {
-    const problems = problemsOf(editedDefaultConfig([["github", "owner"], "delete"]));
+    const problems = configProblems(editedDefaultConfig([["github", "owner"], "delete"]));
     expect(problems).toEqual([expect.stringContaining("github.owner: is required (expected string)")]);
   });
 
@@ -197,11 +185,11 @@ describe("configuration problems", () => {
     ],
     ["no services", [["services"], []], "services: list at least one service"],
   ] as const)("rejects %s", (_, edit, expected) => {
-    expect(problemsOf(editedDefaultConfig(edit)).join("\n")).toContain(expected);
+    expect(configProblems(editedDefaultConfig(edit)).join("\n")).toContain(expected);
   });
 
   it("rejects two services with the same name or repository", () => {
-    const problems = problemsOf(
+    const problems = configProblems(
       editedDefaultConfig(
         [["services", 1], { name: "orders-api" }],
         [["services", 2], { name: "billing", repository: "orders-api" }],
@@ -216,7 +204,7 @@ describe("configuration problems", () => {
   });
 
   it("reports every problem of a file at once, in file order", () => {
-    const problems = problemsOf(
+    const problems = configProblems(
       editedDefaultConfig(
         [["services", 0, "port"], 70000],
         [["services", 0, "healthPaths", "liveness"], "live"],
@@ -232,7 +220,7 @@ describe("configuration problems", () => {
   it("locates each problem at its line in the file", () => {
     const text = editedDefaultConfig([["services", 0, "port"], 70000]);
     const portLine = text.split("\n").findIndex((line) => line.includes("port: 70000")) + 1;
-    expect(problemsOf(text)).toEqual([expect.stringContaining(`config/broken.yaml:${portLine}:`)]);
+    expect(configProblems(text)).toEqual([expect.stringContaining(`config/broken.yaml:${portLine}:`)]);
   });
 });
 

@@ -8,18 +8,7 @@ import { formatAnnotation, synthesizeAllOrNothing, SynthError } from "../../lib/
 import { configWith } from "../support/config-text";
 import { secureWorkload } from "../support/policy-fixtures";
 import { loadDefaultConfig, synthesizeConfig, synthesizeDefaultConfig } from "../support/synth";
-
-/** Every file under a directory, by relative path, with its content. */
-function filesUnder(dir: string): Record<string, string> {
-  const files: Record<string, string> = {};
-  for (const entry of fs.readdirSync(dir, { recursive: true, withFileTypes: true })) {
-    if (entry.isFile()) {
-      const full = path.join(entry.parentPath, entry.name);
-      files[path.relative(dir, full)] = fs.readFileSync(full, "utf8");
-    }
-  }
-  return files;
-}
+import { filesUnder } from "../support/files";
 
 describe("the guardrails in the delivery app", () => {
   it("guard every stack", () => {

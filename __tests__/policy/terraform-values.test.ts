@@ -7,7 +7,7 @@ import {
   singleInterpolation,
   templateParts,
   variablesIn,
-} from "../../constructs/policy/terraform-template";
+} from "../../constructs/terraform/template-sequences";
 import { findingsOf, guardrailsReport } from "../support/policy";
 
 describe("reading Terraform template strings", () => {

@@ -6,7 +6,7 @@ import {
   workflowSchedules,
   type TypeSummary,
 } from "../../scripts/report/summary";
-import { templateSequences } from "../../scripts/report/terraform-template";
+import { templateSequences } from "../../constructs/terraform/template-sequences";
 import { synthesizeDefaultConfig } from "../support/synth";
 import { githubStack, productionStack } from "./fixtures/future-stacks";
 
@@ -164,8 +164,8 @@ describe("reading Terraform strings", () => {
       ]),
     ).toEqual([
       ["interpolation", 'x != "" ? "p@${x}}" : "{"'],
-      ["directive", " if y "],
-      ["directive", " endif "],
+      ["directive", "if y"],
+      ["directive", "endif"],
     ]);
   });
 

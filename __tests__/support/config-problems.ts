@@ -1,9 +1,12 @@
 import { ConfigError, parseConfig } from "../../lib/config";
 
-/** The problems a config text produces, one line each as users see them; fails if it is accepted. */
-export function configProblems(text: string): string[] {
+/**
+ * The problems a config text produces, one line each as users see them (without the header
+ * line); fails if the config is accepted.
+ */
+export function configProblems(text: string, file = "config/broken.yaml"): string[] {
   try {
-    parseConfig(text, "config/broken.yaml");
+    parseConfig(text, file);
   } catch (error) {
     if (error instanceof ConfigError) {
       return error.message.split("\n").slice(1);

@@ -1,3 +1,4 @@
+import { substituteSequences } from "../../constructs/terraform/template-sequences";
 import { resourcesOf, type TerraformJson } from "./terraform-json";
 
 /** A Kubernetes API object as `kubectl get -o json` would show it (without status). */
@@ -255,48 +256,12 @@ function isMapArgument(argument: string, path: readonly string[], context: Conte
  * escapes `$${` and `%%{` back into the literal text they stand for.
  */
 export function substituteExpressions(text: string, resolve: ExpressionResolver): string {
-  let result = "";
-  let index = 0;
-  while (index < text.length) {
-    if (text.startsWith("$${", index) || text.startsWith("%%{", index)) {
-      result += text.slice(index + 1, index + 3);
-      index += 3;
-    } else if (text.startsWith("${", index)) {
-      const end = closingBrace(text, index + 2);
-      result += resolve(text.slice(index + 2, end));
-      index = end + 1;
-    } else {
-      result += text[index];
-      index += 1;
+  return substituteSequences(text, (sequence) => {
+    if (!sequence.terminated) {
+      throw new Error(`unterminated Terraform expression in ${JSON.stringify(text)}`);
     }
-  }
-  return result;
-}
-
-/** The index of the `}` closing an expression that starts at `start`, skipping quoted strings. */
-function closingBrace(text: string, start: number): number {
-  let depth = 0;
-  let quoted = false;
-  for (let index = start; index < text.length; index++) {
-    const char = text[index];
-    if (quoted) {
-      if (char === "\\") {
-        index += 1;
-      } else if (char === '"') {
-        quoted = false;
-      }
-    } else if (char === '"') {
-      quoted = true;
-    } else if (char === "{") {
-      depth += 1;
-    } else if (char === "}") {
-      if (depth === 0) {
-        return index;
-      }
-      depth -= 1;
-    }
-  }
-  throw new Error(`unterminated Terraform expression in ${JSON.stringify(text)}`);
+    return resolve(sequence.expression);
+  });
 }
 
 /**

@@ -1,4 +1,4 @@
-import { templateParts } from "./terraform-template";
+import { templateParts } from "../terraform/template-sequences";
 
 /** Stands for a Terraform expression inside an image reference: its value is unknown at synth. */
 const COMPUTED = "\u0000";

@@ -1,5 +1,5 @@
 import { blocks, isObject, nested, stringAt, type Json, type JsonObject } from "./terraform-json";
-import { singleInterpolation } from "./terraform-template";
+import { singleInterpolation } from "../terraform/template-sequences";
 
 /** A resource or data source of the synthesized JSON. */
 export interface TerraformBlock {

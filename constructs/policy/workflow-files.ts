@@ -1,7 +1,7 @@
 import { parse } from "yaml";
 import type { SynthesizedStack } from "./synthesized-stack";
 import { isObject, stringAt, type Json, type JsonObject } from "./terraform-json";
-import { literalText } from "./terraform-template";
+import { literalText } from "../terraform/template-sequences";
 
 /** A GitHub Actions workflow committed by a `github_repository_file`, as GitHub will read it. */
 export interface WorkflowFile {

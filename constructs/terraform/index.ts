@@ -2,3 +2,4 @@ export * from "./sensitive-variable";
 export * from "./template-literal";
 export * from "./deployment-variables";
 export * from "./resource-import";
+export * from "./template-sequences";

@@ -12,7 +12,11 @@ import {
   type JsonObject,
   type TerraformBlock,
 } from "./terraform-json";
-import { literalText, templateSequences } from "./terraform-template";
+import {
+  substituteSequences,
+  templateSequences,
+  unescapeTemplate,
+} from "../../constructs/terraform/template-sequences";
 
 /** One notable setting of one resource: `replicas` = `2-10`. */
 export interface Fact {
@@ -129,15 +133,10 @@ function fact(label: string, value: unknown): Fact[] {
  * replaced by what it refers to in brackets (`ghcr.io/acme/api@[digest of ghcr.io/acme/api:main]`).
  */
 export function readable(value: string, stack: JsonObject): string {
-  let result = "";
-  let last = 0;
-  for (const sequence of templateSequences(value)) {
-    result += literalText(value.slice(last, sequence.start));
+  return substituteSequences(value, (sequence) => {
     const references = referencesIn(sequence.expression, stack);
-    result += `[${references.length > 0 ? references.join(" or ") : sequence.expression.trim()}]`;
-    last = sequence.end;
-  }
-  return result + literalText(value.slice(last));
+    return `[${references.length > 0 ? references.join(" or ") : sequence.expression}]`;
+  });
 }
 
 /**
@@ -305,7 +304,7 @@ const file: Extractor = (body) => {
 export function workflowSchedules(content: string): string[] {
   let workflow: unknown;
   try {
-    workflow = parseYaml(literalText(content));
+    workflow = parseYaml(unescapeTemplate(content));
   } catch {
     return [];
   }

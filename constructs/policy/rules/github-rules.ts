@@ -2,7 +2,7 @@ import { defaultBranchProtections } from "../branch-protection";
 import { SOURCES, type PolicyRule, type Violation } from "../rule";
 import type { SynthesizedStack, TerraformBlock } from "../synthesized-stack";
 import { blocks, booleanAt, nested, stringAt, type Json } from "../terraform-json";
-import { hasExpression, singleInterpolation, variablesIn } from "../terraform-template";
+import { hasExpression, singleInterpolation, variablesIn } from "../../terraform/template-sequences";
 
 /**
  * The GitHub environments that gate production: every environment of a production stack, and any

@@ -1,6 +1,6 @@
 import { SOURCES, type PolicyRule, type Violation } from "../rule";
 import { isObject, stringsWithKeys, type Json } from "../terraform-json";
-import { expressionsIn, hasExpression } from "../terraform-template";
+import { expressionsIn, hasExpression } from "../../terraform/template-sequences";
 
 /** `/home/me/x`, `~/x`, `C:\x`, `\\server\share`: a path that only means something on one machine. */
 const ABSOLUTE_PATH = /^(?:\/|~\/|[A-Za-z]:[\\/]|\\\\)/;
