@@ -4,6 +4,7 @@ import * as path from "node:path";
 import { Manifest, TerraformStack, type App } from "cdktf";
 import { StackSynthesizer } from "cdktf/lib/synthesize/synthesizer";
 import { withBinaryVersionChecksOnce } from "./binary-version-checks";
+import { withoutTokenStackTraces } from "./token-stack-traces";
 
 /** A message a construct attached during synth (cdktf Annotations): policy findings among them. */
 export interface SynthAnnotation {
@@ -59,9 +60,12 @@ export function inReportOrder(annotations: readonly SynthAnnotation[]): SynthAnn
 export function synthesizeAllOrNothing(build: (scratchDir: string) => App, outdir: string): SynthAnnotation[] {
   const scratchDir = fs.mkdtempSync(path.join(os.tmpdir(), "cdktf-synth-"));
   try {
-    const app = build(scratchDir);
-    reportAllStacksBeforeFailing(app);
-    withBinaryVersionChecksOnce(() => app.synth());
+    const app = withoutTokenStackTraces(() => {
+      const built = build(scratchDir);
+      reportAllStacksBeforeFailing(built);
+      withBinaryVersionChecksOnce(() => built.synth());
+      return built;
+    });
     const annotations = collectAnnotations(app);
     if (annotations.some((annotation) => annotation.level === "error")) {
       throw new SynthError(annotations);

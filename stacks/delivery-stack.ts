@@ -7,10 +7,22 @@ export interface DeliveryStackProps {
   readonly backend: StateBackend;
 }
 
-/** What every stack of this project shares: its state backend. */
+/** What every stack of this project shares: its state backend, and its JSON computed once. */
 export abstract class DeliveryStack extends TerraformStack {
+  private synthesized?: Record<string, unknown>;
+
   protected constructor(scope: Construct, id: string, props: DeliveryStackProps) {
     super(scope, id);
     configureStateBackend(this, props.backend);
+  }
+
+  /**
+   * The stack's Terraform JSON, resolved once. It is first asked for when the tree is complete,
+   * during synth: by the guardrails, then by the synthesizer that writes it. So the JSON the
+   * guardrails check is exactly the JSON written, and a large stack is resolved once, not twice.
+   */
+  override toTerraform(): Record<string, unknown> {
+    this.synthesized ??= super.toTerraform() as Record<string, unknown>;
+    return this.synthesized;
   }
 }

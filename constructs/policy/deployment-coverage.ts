@@ -35,29 +35,31 @@ export function deploymentCoverage(stack: SynthesizedStack): DeploymentCoverage[
   const namespaceOf = (block: TerraformBlock) =>
     stack.resolve(stringAt(nested(block.body, "metadata"), "namespace") ?? "default");
   const nameOf = (block: TerraformBlock) => stack.resolve(stringAt(nested(block.body, "metadata"), "name") ?? "");
+  // Each candidate's namespace (and an autoscaler's target) is resolved once and indexed, so
+  // relating D Deployments to their objects stays linear in the size of the stack.
+  const byNamespace = (types: readonly string[]) => groupBy(stack.resources(...types), namespaceOf);
+  const autoscalersByTarget = groupBy(
+    stack.resources(...AUTOSCALER_TYPES).filter((autoscaler) => {
+      return stringAt(nested(autoscaler.body, "spec", "scale_target_ref"), "kind") === "Deployment";
+    }),
+    (autoscaler) =>
+      `${namespaceOf(autoscaler)}/${stack.resolve(stringAt(nested(autoscaler.body, "spec", "scale_target_ref"), "name") ?? "")}`,
+  );
+  const budgetsByNamespace = byNamespace(DISRUPTION_BUDGET_TYPES);
+  const policiesByNamespace = byNamespace(NETWORK_POLICY_TYPES);
 
   return stack.resources(...DEPLOYMENT_TYPES).map((deployment) => {
     const namespace = namespaceOf(deployment);
     const name = nameOf(deployment);
     const podLabels = mapAt(nested(deployment.body, "spec", "template", "metadata"), "labels");
-    const sameNamespace = (block: TerraformBlock) => namespaceOf(block) === namespace;
 
-    const autoscalers = stack.resources(...AUTOSCALER_TYPES).filter((autoscaler) => {
-      const target = nested(autoscaler.body, "spec", "scale_target_ref");
-      return (
-        sameNamespace(autoscaler) &&
-        stringAt(target, "kind") === "Deployment" &&
-        stack.resolve(stringAt(target, "name") ?? "") === name
-      );
-    });
-    const disruptionBudgets = stack
-      .resources(...DISRUPTION_BUDGET_TYPES)
-      .filter((budget) => sameNamespace(budget) && selectorMatches(nested(budget.body, "spec", "selector"), podLabels));
-    const policies = stack.resources(...NETWORK_POLICY_TYPES).filter(
-      (policy) =>
-        sameNamespace(policy) &&
-        // An empty pod_selector selects every pod of the namespace.
-        selectorMatches(nested(policy.body, "spec", "pod_selector") ?? {}, podLabels),
+    const autoscalers = autoscalersByTarget.get(`${namespace}/${name}`) ?? [];
+    const disruptionBudgets = (budgetsByNamespace.get(namespace) ?? []).filter((budget) =>
+      selectorMatches(nested(budget.body, "spec", "selector"), podLabels),
+    );
+    const policies = (policiesByNamespace.get(namespace) ?? []).filter((policy) =>
+      // An empty pod_selector selects every pod of the namespace.
+      selectorMatches(nested(policy.body, "spec", "pod_selector") ?? {}, podLabels),
     );
     return {
       deployment,
@@ -68,6 +70,20 @@ export function deploymentCoverage(stack: SynthesizedStack): DeploymentCoverage[
       egressPolicies: policies.filter((policy) => policyTypesOf(policy).includes("Egress")),
     };
   });
+}
+
+function groupBy<T>(items: readonly T[], keyOf: (item: T) => string): Map<string, T[]> {
+  const groups = new Map<string, T[]>();
+  for (const item of items) {
+    const key = keyOf(item);
+    const group = groups.get(key);
+    if (group === undefined) {
+      groups.set(key, [item]);
+    } else {
+      group.push(item);
+    }
+  }
+  return groups;
 }
 
 /** Kubernetes defaults `policyTypes` to Ingress, plus Egress when the policy has egress rules. */

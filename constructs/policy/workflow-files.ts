@@ -29,11 +29,25 @@ export interface WorkflowStep {
 
 const WORKFLOW_PATH = /^\.github\/workflows\/[^/]+\.ya?ml$/;
 
+/** Each stack's workflow files, read once: every workflow rule asks for them. */
+const workflowFilesByStack = new WeakMap<SynthesizedStack, readonly WorkflowFile[]>();
+
 /**
  * Every workflow file of a stack. The content in the JSON is escaped for Terraform (`$${{`,
  * `%%{`); it is un-escaped first, exactly as Terraform will, so rules read the file GitHub gets.
  */
-export function workflowFilesOf(stack: SynthesizedStack): WorkflowFile[] {
+export function workflowFilesOf(stack: SynthesizedStack): readonly WorkflowFile[] {
+  let files = workflowFilesByStack.get(stack);
+  if (files === undefined) {
+    files = readWorkflowFiles(stack);
+    workflowFilesByStack.set(stack, files);
+  }
+  return files;
+}
+
+function readWorkflowFiles(stack: SynthesizedStack): WorkflowFile[] {
+  // The same file is committed to several branches: parse each distinct content once.
+  const parsed = new Map<string, { workflow?: JsonObject; problem?: string }>();
   return stack.resources("github_repository_file").flatMap((file): WorkflowFile[] => {
     const path = literalText(stringAt(file.body, "file") ?? "")?.replace(/^\//, "");
     if (path === undefined || !WORKFLOW_PATH.test(path)) {
@@ -50,17 +64,23 @@ export function workflowFilesOf(stack: SynthesizedStack): WorkflowFile[] {
         },
       ];
     }
-    try {
-      const workflow: unknown = parse(text);
-      if (!isObject(workflow)) {
-        return [{ address: file.address, path, problem: "its content is not a YAML mapping" }];
-      }
-      return [{ address: file.address, path, workflow }];
-    } catch (error) {
-      const reason = error instanceof Error ? (error.message.split("\n")[0] ?? error.name) : String(error);
-      return [{ address: file.address, path, problem: `its content is not valid YAML (${reason})` }];
+    let reading = parsed.get(text);
+    if (reading === undefined) {
+      reading = parseWorkflow(text);
+      parsed.set(text, reading);
     }
+    return [{ address: file.address, path, ...reading }];
   });
+}
+
+function parseWorkflow(text: string): { workflow?: JsonObject; problem?: string } {
+  try {
+    const workflow: unknown = parse(text);
+    return isObject(workflow) ? { workflow } : { problem: "its content is not a YAML mapping" };
+  } catch (error) {
+    const reason = error instanceof Error ? (error.message.split("\n")[0] ?? error.name) : String(error);
+    return { problem: `its content is not valid YAML (${reason})` };
+  }
 }
 
 /** The jobs of a workflow, in file order. */
