@@ -7,6 +7,7 @@ import {
   type TypeSummary,
 } from "../../scripts/report/summary";
 import { templateSequences } from "../../constructs/terraform/template-sequences";
+import type { JsonObject } from "../../scripts/report/terraform-json";
 import { synthesizeDefaultConfig } from "../support/synth";
 import { githubStack, productionStack } from "./fixtures/future-stacks";
 
@@ -154,6 +155,18 @@ describe("reading Terraform strings", () => {
       "[kubernetes_secret_v1 service-001-env]",
     );
     expect(readable('${upper("x")}', stack)).toBe('[upper("x")]');
+  });
+
+  it("shows an image chosen by the pipeline's variable or looked up by tag, as ServiceImage writes it", () => {
+    const staging: JsonObject = { ...synthesizeDefaultConfig().stacks.staging };
+    const deployment = Object.values(
+      synthesizeDefaultConfig().stacks.staging?.resource?.kubernetes_deployment_v1 ?? {},
+    )[0] as {
+      spec: { template: { spec: { container: { image: string }[] } } };
+    };
+    expect(readable(deployment.spec.template.spec.container[0]?.image ?? "", staging)).toBe(
+      'ghcr.io/acme-platform/orders-api@[var.orders_api_image or digest of ghcr.io/acme-platform/orders-api:[coalesce(var.orders_api_image, "develop")]]',
+    );
   });
 
   it("finds the closing brace of an expression past nested templates and quoted braces", () => {

@@ -145,7 +145,7 @@ export function readable(value: string, stack: JsonObject): string {
  */
 export function referencesIn(expression: string, stack: JsonObject): string[] {
   const found: string[] = [];
-  for (const match of expression.matchAll(/\b(data\.)?([a-z][a-z0-9_]*)\.([A-Za-z0-9_-]+)(?:\.([a-z0-9_]+))?/g)) {
+  for (const match of expression.matchAll(/\b(data\.)?([a-z][a-z0-9_]*)\.([A-Za-z0-9_-]+)(?:\[[^\]]*\])?(?:\.([a-z0-9_]+))?/g)) {
     const [, data, type = "", name = "", attribute] = match;
     const described = describeReference(data !== undefined, type, name, attribute, stack);
     if (described !== undefined && !found.includes(described)) found.push(described);
@@ -165,7 +165,10 @@ function describeReference(
   const body = at(stack, isData ? "data" : "resource", type, name);
   if (!isObject(body)) return undefined;
   if (isData && type === "docker_registry_image") {
-    return `${attribute === "sha256_digest" ? "digest of " : ""}${text(body.name) ?? name}`;
+    // The looked-up name may itself be computed (`repo:${coalesce(var.image, "main")}`).
+    const image = text(body.name);
+    const shown = image === undefined ? name : substituteSequences(image, (sequence) => `[${sequence.expression}]`);
+    return `${attribute === "sha256_digest" ? "digest of " : ""}${shown}`;
   }
   if (isData && type === "github_user") return `@${text(body.username) ?? name}`;
   if (isData && type === "github_team") return `team ${text(body.slug) ?? name}`;
