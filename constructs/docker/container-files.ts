@@ -1,21 +1,12 @@
 import type { ManagedFile } from "../github/managed-file";
-import { renderComposeFile } from "./compose-file";
-import { renderDockerfile } from "./dockerfile";
+import { renderComposeFile, type ComposeFileProps } from "./compose-file";
+import { renderDockerfile, type DockerfileProps } from "./dockerfile";
 
-/** What a service's container files are generated from. */
-export interface ServiceContainerProps {
-  readonly serviceName: string;
-  /** `https://github.com/<owner>/<repository>`: the image's source label. */
-  readonly sourceUrl: string;
-  /** The HTTP port the application listens on. */
-  readonly port: number;
-  /** The port debugpy listens on in the development image. */
-  readonly debugPort: number;
-  /** `package.module:attribute`, the ASGI application uvicorn serves. */
-  readonly asgiApp: string;
-  /** The liveness endpoint the image's health check polls. */
-  readonly livenessPath: string;
-}
+/**
+ * What a service's container files are generated from: everything the Dockerfile needs, which
+ * includes what the compose file needs.
+ */
+export type ServiceContainerProps = DockerfileProps & ComposeFileProps;
 
 /**
  * The container files of one service repository: `Dockerfile`, `.dockerignore` and

@@ -145,7 +145,9 @@ export function readable(value: string, stack: JsonObject): string {
  */
 export function referencesIn(expression: string, stack: JsonObject): string[] {
   const found: string[] = [];
-  for (const match of expression.matchAll(/\b(data\.)?([a-z][a-z0-9_]*)\.([A-Za-z0-9_-]+)(?:\[[^\]]*\])?(?:\.([a-z0-9_]+))?/g)) {
+  for (const match of expression.matchAll(
+    /\b(data\.)?([a-z][a-z0-9_]*)\.([A-Za-z0-9_-]+)(?:\[[^\]]*\])?(?:\.([a-z0-9_]+))?/g,
+  )) {
     const [, data, type = "", name = "", attribute] = match;
     const described = describeReference(data !== undefined, type, name, attribute, stack);
     if (described !== undefined && !found.includes(described)) found.push(described);
