@@ -255,10 +255,11 @@ describe("stage 1: quality", () => {
 describe("stage 2: tests", () => {
   const tests = jobOf(ci, "tests");
 
-  it("runs PostgreSQL and Redis as service containers with health checks", () => {
+  it("runs PostgreSQL and Redis as service containers with health checks, pinned by digest", () => {
     expect(Object.keys(tests.services ?? {})).toEqual(["postgres", "redis"]);
     for (const container of Object.values(tests.services ?? {})) {
       expect(container.options).toContain("--health-cmd");
+      expect(container.image).toMatch(/^(postgres|redis):[\w.-]+@sha256:[0-9a-f]{64}$/);
     }
     expect(tests.env).toMatchObject({ DATABASE_URL: expect.stringContaining("localhost:5432") as unknown });
   });

@@ -4,6 +4,7 @@ import type { ServicePipelineProps } from "./pipeline-props";
 import { Step } from "./step";
 import { checkoutStep, dependencyAuditStep, setupUvStep, syncDependenciesStep } from "./toolchain";
 import { Workflow } from "./workflow";
+import { PINNED_IMAGES, taggedAndPinned } from "../docker/pinned-images";
 
 /**
  * The check name of every job that gates a merge, by job id. Written once: the CI jobs take their
@@ -150,15 +151,16 @@ function testsJob(): Job {
     permissions: { contents: "read" },
     timeoutMinutes: 30,
     // Throwaway databases on the runner: trust authentication means no password exists at all.
+    // The same pinned images as local development (compose, the development stack).
     services: {
       postgres: {
-        image: "postgres:17-alpine",
+        image: taggedAndPinned(PINNED_IMAGES.postgres),
         env: { POSTGRES_DB: "app_test", POSTGRES_HOST_AUTH_METHOD: "trust" },
         ports: ["5432:5432"],
         options: healthCheck("pg_isready -U postgres"),
       },
       redis: {
-        image: "redis:7-alpine",
+        image: taggedAndPinned(PINNED_IMAGES.redis),
         ports: ["6379:6379"],
         options: healthCheck("redis-cli ping"),
       },
