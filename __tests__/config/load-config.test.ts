@@ -3,7 +3,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { loadConfig, parseConfig } from "../../lib/config";
 import { configProblems } from "../support/config-problems";
-import { editedDefaultConfig } from "../support/config-text";
+import { editedDefaultConfig, MINIMAL_CONFIG_TEXT } from "../support/config-text";
 import { loadDefaultConfig } from "../support/synth";
 
 describe("the default configuration", () => {
@@ -13,14 +13,7 @@ describe("the default configuration", () => {
   });
 
   it("fills every omitted field with its documented default", () => {
-    const config = parseConfig(
-      [
-        "github: { owner: acme }",
-        "services: [{ name: api }]",
-        "environments: { production: { approval: { reviewers: { users: [octocat] } } } }",
-      ].join("\n"),
-      "minimal.yaml",
-    );
+    const config = parseConfig(MINIMAL_CONFIG_TEXT, "minimal.yaml");
     const [service] = config.services;
     expect(service).toMatchObject({
       repository: "api",

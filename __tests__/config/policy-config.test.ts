@@ -1,5 +1,5 @@
 import { ConfigError, parseConfig } from "../../lib/config";
-import { editedDefaultConfig } from "../support/config-text";
+import { editedDefaultConfig, MINIMAL_CONFIG_TEXT } from "../support/config-text";
 
 const SUPPRESSIONS = ["policy", "suppressions"];
 const VALID = {
@@ -23,14 +23,7 @@ function problemsWith(suppressions: unknown): string[] {
 
 describe("policy suppressions in the configuration", () => {
   it("defaults to none", () => {
-    const config = parseConfig(
-      [
-        "github: { owner: acme }",
-        "services: [{ name: api }]",
-        "environments: { production: { approval: { reviewers: { users: [octocat] } } } }",
-      ].join("\n"),
-      "minimal.yaml",
-    );
+    const config = parseConfig(MINIMAL_CONFIG_TEXT, "minimal.yaml");
     expect(config.policy.suppressions).toEqual([]);
   });
 

@@ -25,3 +25,13 @@ export function editedDefaultConfig(...edits: ConfigEdit[]): string {
 export function configWith(...edits: ConfigEdit[]): DeliveryConfig {
   return parseConfig(editedDefaultConfig(...edits), "test.yaml");
 }
+
+/**
+ * The smallest valid configuration: an owner, one service, one production reviewer. Everything
+ * else takes its default.
+ */
+export const MINIMAL_CONFIG_TEXT = [
+  "github: { owner: acme }",
+  "services: [{ name: api }]",
+  "environments: { production: { approval: { reviewers: { users: [octocat] } } } }",
+].join("\n");

@@ -1,4 +1,5 @@
 import type { IContainer, IPodSpec, ISecurityContext } from "kubernetes-models/v1";
+import { ALLOWED_SELINUX_TYPES, SAFE_SYSCTLS } from "../../constructs/policy/pod-security-standards";
 
 /**
  * The Pod Security Standards `restricted` profile (which includes `baseline`), as Pod Security
@@ -112,7 +113,7 @@ function checkProfiles(
     report(where, "appArmorProfile.type must not be Unconfined");
   }
   const selinux = context.seLinuxOptions;
-  if (selinux?.type !== undefined && !SELINUX_TYPES.has(selinux.type)) {
+  if (selinux?.type !== undefined && !ALLOWED_SELINUX_TYPES.has(selinux.type)) {
     report(where, `seLinuxOptions.type ${selinux.type} is not allowed`);
   }
   if ((selinux?.user ?? "") !== "" || (selinux?.role ?? "") !== "") {
@@ -133,19 +134,4 @@ const RESTRICTED_VOLUME_TYPES = new Set([
   "persistentVolumeClaim",
   "projected",
   "secret",
-]);
-
-const SELINUX_TYPES = new Set(["", "container_t", "container_init_t", "container_kvm_t", "container_engine_t"]);
-
-const SAFE_SYSCTLS = new Set([
-  "kernel.shm_rmid_forced",
-  "net.ipv4.ip_local_port_range",
-  "net.ipv4.ip_unprivileged_port_start",
-  "net.ipv4.tcp_syncookies",
-  "net.ipv4.ping_group_range",
-  "net.ipv4.ip_local_reserved_ports",
-  "net.ipv4.tcp_keepalive_time",
-  "net.ipv4.tcp_fin_timeout",
-  "net.ipv4.tcp_keepalive_intvl",
-  "net.ipv4.tcp_keepalive_probes",
 ]);

@@ -16,6 +16,7 @@ import {
   type JsonObject,
 } from "../terraform-json";
 import { secretValueProblem } from "./github-rules";
+import { ALLOWED_SELINUX_TYPES, SAFE_SYSCTLS } from "../pod-security-standards";
 
 /** Runs a check over every pod template; all problems of one workload make one finding. */
 function eachPodTemplate(
@@ -78,21 +79,6 @@ const ALLOWED_VOLUME_SOURCES = new Set([
   "projected",
   "secret",
 ]);
-
-/** The sysctls Pod Security Standards baseline allows (namespaced, isolated from the node). */
-const SAFE_SYSCTLS = new Set([
-  "kernel.shm_rmid_forced",
-  "net.ipv4.ip_local_port_range",
-  "net.ipv4.ip_unprivileged_port_start",
-  "net.ipv4.tcp_syncookies",
-  "net.ipv4.ping_group_range",
-  "net.ipv4.ip_local_reserved_ports",
-  "net.ipv4.tcp_keepalive_time",
-  "net.ipv4.tcp_fin_timeout",
-  "net.ipv4.tcp_keepalive_intvl",
-  "net.ipv4.tcp_keepalive_probes",
-]);
-const ALLOWED_SELINUX_TYPES = new Set(["", "container_t", "container_init_t", "container_kvm_t", "container_engine_t"]);
 
 /** Programs that exist in a shell image but not in the distroless runtime. */
 const SHELL_PROGRAMS = new Set(["sh", "bash", "ash", "dash", "zsh", "busybox", "sleep", "curl", "wget"]);
