@@ -5,6 +5,7 @@ import * as path from "node:path";
 import { TerraformStack, Testing } from "cdktf";
 import { ManagedFiles, type ManagedFile } from "../../constructs/github";
 import type { TerraformJson } from "../support/terraform-json";
+import { offlineTerraformEnvironment } from "../support/terraform-cli";
 
 // The pull-request delivery relies on Terraform semantics (ignore_changes, triggers_replace,
 // replace_triggered_by). This runs the real terraform over the synthesized structure: GitHub
@@ -53,12 +54,7 @@ function terraform(...args: string[]): string {
   return execFileSync("terraform", args, {
     cwd: dir,
     encoding: "utf8",
-    env: {
-      ...process.env,
-      CHECKPOINT_DISABLE: "1",
-      TF_IN_AUTOMATION: "1",
-      TF_CLI_CONFIG_FILE: path.join(dir, "none.tfrc"),
-    },
+    env: offlineTerraformEnvironment(dir),
   });
 }
 
@@ -99,7 +95,6 @@ const v1 = [
 
 describe("pull-request delivery, over successive applies", () => {
   beforeAll(() => {
-    fs.writeFileSync(path.join(dir, "none.tfrc"), "");
     fs.writeFileSync(path.join(dir, "main.tf.json"), standIns(synthesized(v1)));
     terraform("init", "-input=false", "-no-color");
   });

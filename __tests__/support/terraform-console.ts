@@ -2,6 +2,7 @@ import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import { offlineTerraformEnvironment } from "./terraform-cli";
 
 /** The value terraform computed, or the error that stopped it (a failed variable validation). */
 export type ConsoleResult = { readonly value: unknown } | { readonly error: string };
@@ -34,7 +35,6 @@ export function terraformConsole(
   try {
     fs.mkdirSync(dir, { recursive: true });
     fs.writeFileSync(path.join(dir, "main.tf.json"), JSON.stringify(configuration));
-    fs.writeFileSync(path.join(dir, "none.tfrc"), "");
     const result = spawnSync(
       "terraform",
       ["console", ...Object.entries(variables).map(([name, value]) => `-var=${name}=${value}`)],
@@ -42,13 +42,7 @@ export function terraformConsole(
         cwd: dir,
         input: `jsonencode(${expression})\n`,
         encoding: "utf8",
-        env: {
-          ...process.env,
-          CHECKPOINT_DISABLE: "1",
-          TF_IN_AUTOMATION: "1",
-          TF_CLI_CONFIG_FILE: path.join(dir, "none.tfrc"),
-          NO_COLOR: "1",
-        },
+        env: { ...offlineTerraformEnvironment(dir), NO_COLOR: "1" },
       },
     );
     if (result.status !== 0) {

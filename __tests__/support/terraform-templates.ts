@@ -2,6 +2,7 @@ import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import { offlineTerraformEnvironment } from "./terraform-cli";
 import { stringsIn, type TerraformJson } from "./terraform-json";
 
 /** A string of the output that Terraform cannot parse as a template, with where it is. */
@@ -78,13 +79,7 @@ export function terraformTemplateErrors(stack: TerraformJson): TemplateError[] {
 }
 
 function runTerraformValidate(dir: string): string {
-  const env = {
-    ...process.env,
-    CHECKPOINT_DISABLE: "1",
-    TF_CLI_CONFIG_FILE: path.join(dir, "none.tfrc"),
-    TF_IN_AUTOMATION: "1",
-  };
-  fs.writeFileSync(env.TF_CLI_CONFIG_FILE, "");
+  const env = offlineTerraformEnvironment(dir);
   try {
     return execFileSync("terraform", ["validate", "-json", "-no-color"], { cwd: dir, env, encoding: "utf8" });
   } catch (error) {

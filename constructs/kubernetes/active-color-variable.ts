@@ -1,5 +1,6 @@
-import { Fn, TerraformStack, TerraformVariable, Token } from "cdktf";
+import { Fn, TerraformVariable, Token, type TerraformStack } from "cdktf";
 import type { Construct } from "constructs";
+import { stackVariable } from "../terraform/stack-variable";
 import { activeColorVariableName, DEPLOYMENT_COLORS, type DeploymentColor } from "../terraform/deployment-variables";
 
 /**
@@ -11,16 +12,13 @@ import { activeColorVariableName, DEPLOYMENT_COLORS, type DeploymentColor } from
 export class ActiveColorVariable extends TerraformVariable {
   /** The stack's active-colour variable of a service, created on first use. */
   static of(scope: Construct, serviceName: string): ActiveColorVariable {
-    const stack = TerraformStack.of(scope);
     const name = activeColorVariableName(serviceName);
-    const existing = stack.node.tryFindChild(name);
-    if (existing instanceof ActiveColorVariable) {
-      return existing;
-    }
-    if (existing !== undefined) {
-      throw new Error(`'${name}' already names another construct at the top of stack ${stack.node.id}`);
-    }
-    return new ActiveColorVariable(stack, name, serviceName);
+    return stackVariable(
+      scope,
+      name,
+      (construct) => construct instanceof ActiveColorVariable,
+      (stack) => new ActiveColorVariable(stack, name, serviceName),
+    );
   }
 
   private constructor(stack: TerraformStack, name: string, serviceName: string) {

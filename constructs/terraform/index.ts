@@ -3,3 +3,4 @@ export * from "./template-literal";
 export * from "./deployment-variables";
 export * from "./resource-import";
 export * from "./template-sequences";
+export * from "./stack-variable";

@@ -1,5 +1,6 @@
-import { TerraformStack, TerraformVariable } from "cdktf";
+import { TerraformVariable, type TerraformStack } from "cdktf";
 import type { Construct } from "constructs";
+import { stackVariable } from "./stack-variable";
 
 /** Terraform variable names: what `TF_VAR_<name>` and Terraform Cloud workspace variables use. */
 const VARIABLE_NAME = /^[a-z][a-z0-9_]*$/;
@@ -22,15 +23,12 @@ export interface SensitiveVariableProps {
 export class SensitiveVariable extends TerraformVariable {
   /** The stack's variable `name`, created on first use. */
   static of(scope: Construct, name: string, props: SensitiveVariableProps): SensitiveVariable {
-    const stack = TerraformStack.of(scope);
-    const existing = stack.node.tryFindChild(name);
-    if (existing instanceof SensitiveVariable) {
-      return existing;
-    }
-    if (existing !== undefined) {
-      throw new Error(`'${name}' already names another construct at the top of stack ${stack.node.id}`);
-    }
-    return new SensitiveVariable(stack, name, props);
+    return stackVariable(
+      scope,
+      name,
+      (construct) => construct instanceof SensitiveVariable,
+      (stack) => new SensitiveVariable(stack, name, props),
+    );
   }
 
   private constructor(stack: TerraformStack, name: string, props: SensitiveVariableProps) {
