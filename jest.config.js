@@ -18,7 +18,14 @@ module.exports = {
   resolver: "<rootDir>/__tests__/support/jest-resolver.cjs",
   transformIgnorePatterns: ["/node_modules/(?!(kubernetes-models|@kubernetes-models|is-cidr|cidr-regex)/)"],
   setupFilesAfterEnv: ["<rootDir>/__tests__/support/setup-jest.ts"],
-  collectCoverageFrom: ["main.ts", "lib/**/*.ts", "constructs/**/*.ts", "stacks/**/*.ts"],
+  collectCoverageFrom: [
+    "main.ts",
+    "lib/**/*.ts",
+    "renderers/**/*.ts",
+    "policy/**/*.ts",
+    "constructs/**/*.ts",
+    "stacks/**/*.ts",
+  ],
   coverageThreshold: { global: { lines: 85 } },
   coverageReporters: ["text-summary", "lcov"],
 };

@@ -1,7 +1,7 @@
-import { buildDeliveryApp } from "./lib/app";
+import { buildDeliveryApp } from "./lib/app/app";
 import { ConfigError, loadConfig } from "./lib/config";
-import { settingsFromEnvironment } from "./lib/settings";
-import { formatAnnotation, inReportOrder, synthesizeAllOrNothing, SynthError } from "./lib/synth";
+import { settingsFromEnvironment } from "./lib/app/settings";
+import { formatAnnotation, inReportOrder, synthesizeAllOrNothing, SynthError } from "./lib/app/synth";
 
 /**
  * Validates the configuration, then synthesizes every stack. Configuration is checked before the

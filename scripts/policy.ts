@@ -1,6 +1,6 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { POLICY_RULES } from "../constructs/policy";
+import { POLICY_RULES } from "../policy";
 import { catalogueText, readmeWithRuleTable } from "./policy/catalogue-text";
 
 /**

@@ -3,8 +3,8 @@
 // a jest test makes the same comparison on every `npm test`.
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { projectPipelineFiles } from "../constructs/workflows";
-import { DEPLOYED_STACK_IDS } from "../lib/app";
+import { projectPipelineFiles } from "../renderers/workflows";
+import { DEPLOYED_STACK_IDS } from "../lib/app/app";
 
 const root = path.resolve(__dirname, "..");
 const check = process.argv.includes("--check");

@@ -2,10 +2,11 @@ import { Network } from "@cdktf/provider-docker/lib/network";
 import { TerraformLocal } from "cdktf";
 import type { Construct } from "constructs";
 import { BackingServices, DevelopmentService } from "../constructs/docker";
-import { SensitiveVariable, snakeCase } from "../constructs/terraform";
+import { SensitiveVariable } from "../constructs/terraform";
 import type { DeliveryConfig } from "../lib/config";
 import { DeliveryStack } from "./delivery-stack";
 import { localDockerProvider } from "./providers";
+import { snakeCase } from "../lib/domain";
 
 export interface DevelopmentStackProps {
   readonly config: DeliveryConfig;

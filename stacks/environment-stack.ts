@@ -20,7 +20,7 @@ import {
 import { DeliveryStack, type DeliveryStackProps } from "./delivery-stack";
 import { githubProvider, kubernetesProvider, registryCredentials, registryProvider } from "./providers";
 import { deployableImages, type DeployableImage } from "./service-images";
-import type { DeploymentColor } from "../constructs/terraform";
+import { type DeploymentColor } from "../lib/domain";
 
 export interface EnvironmentStackProps extends DeliveryStackProps {
   readonly config: DeliveryConfig;

@@ -1,15 +1,11 @@
 import type { Construct } from "constructs";
-import { serviceContainerFiles, type ServiceContainerProps } from "../constructs/docker";
 import {
   ActionsSecrets,
   ActionsVariables,
-  codeOwnersFile,
   ManagedFiles,
   ProtectedBranch,
   ProtectedTags,
-  securityPolicyFile,
   ServiceRepository,
-  type ManagedFile,
 } from "../constructs/github";
 import {
   pipelineSecretNames,
@@ -17,7 +13,7 @@ import {
   requiredStatusChecks,
   serviceWorkflowFiles,
   type ServicePipelineProps,
-} from "../constructs/workflows";
+} from "../renderers/workflows";
 import {
   RELEASE_BRANCH_PATTERN,
   RELEASE_TAG_PATTERN,
@@ -28,6 +24,9 @@ import {
 import { DeliveryStack, type DeliveryStackProps } from "./delivery-stack";
 import { githubProvider } from "./providers";
 import { workspaceName, type StateBackend } from "./state-backend";
+import { serviceContainerFiles, type ServiceContainerProps } from "../renderers/container";
+import { codeOwnersFile, securityPolicyFile } from "../renderers/github";
+import { type ManagedFile } from "../lib/domain";
 
 export interface GithubStackProps extends DeliveryStackProps {
   readonly config: DeliveryConfig;

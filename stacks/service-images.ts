@@ -1,7 +1,7 @@
 import type { Construct } from "constructs";
 import { ServiceImage } from "../constructs/docker";
-import { DEPLOYMENT_COLORS, imageVariableName, type DeploymentColor } from "../constructs/terraform";
 import type { DeliveryConfig, EnvironmentName, ServiceConfig } from "../lib/config";
+import { DEPLOYMENT_COLORS, imageVariableName, type DeploymentColor } from "../lib/domain";
 
 /** The image one workload of a service runs; `color` is set in a blue-green environment. */
 export interface DeployableImage {

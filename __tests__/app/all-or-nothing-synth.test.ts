@@ -2,7 +2,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { Annotations, App, LocalBackend, TerraformOutput, TerraformStack } from "cdktf";
-import { synthesizeAllOrNothing, SynthError } from "../../lib/synth";
+import { synthesizeAllOrNothing, SynthError } from "../../lib/app/synth";
 
 function appWith(outdir: string, annotate: (stacks: TerraformStack[]) => void, ids = ["first", "second"]): App {
   const app = new App({ outdir, skipBackendValidation: true });

@@ -6,8 +6,8 @@ import * as path from "node:path";
 import { App, DataResource, LocalBackend, TerraformStack } from "cdktf";
 import { ValidateBinaryVersion } from "cdktf/lib/validations/validate-binary-version";
 import { ValidateTerraformVersion } from "cdktf/lib/validations/validate-terraform-version";
-import { withBinaryVersionChecksOnce } from "../../lib/binary-version-checks";
-import { synthesizeAllOrNothing } from "../../lib/synth";
+import { withBinaryVersionChecksOnce } from "../../lib/app/binary-version-checks";
+import { synthesizeAllOrNothing } from "../../lib/app/synth";
 
 /** An app whose stack has `count` terraform_data resources: cdktf gives each a `terraform version` check. */
 function appWithDataResources(outdir: string, count: number, extra?: (stack: TerraformStack) => void): App {

@@ -1,10 +1,10 @@
 import * as fs from "node:fs";
-import { snakeCase } from "../../constructs/terraform";
 import { parseConfig } from "../../lib/config";
 import { generateConfig, generatedServiceNames } from "../../scripts/bench/generate-config";
 import { slopes } from "../../scripts/bench";
 import { DEFAULT_CONFIG_PATH, synthesizeConfig } from "../support/synth";
 import { stringsIn, type TerraformJson } from "../support/terraform-json";
+import { snakeCase } from "../../lib/domain";
 
 const TEMPLATE = fs.readFileSync(DEFAULT_CONFIG_PATH, "utf8");
 

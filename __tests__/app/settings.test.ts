@@ -1,4 +1,4 @@
-import { settingsFromEnvironment } from "../../lib/settings";
+import { settingsFromEnvironment } from "../../lib/app/settings";
 
 describe("run settings from the environment", () => {
   it("uses the default config file, cdktf.out and local state when nothing is set", () => {

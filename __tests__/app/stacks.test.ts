@@ -1,5 +1,5 @@
 import * as os from "node:os";
-import { DEPLOYED_STACK_IDS, STACK_IDS } from "../../lib/app";
+import { DEPLOYED_STACK_IDS, STACK_IDS } from "../../lib/app/app";
 import * as path from "node:path";
 import { configWith } from "../support/config-text";
 import { loadDefaultConfig, stackOf, synthesizeConfig, synthesizeDefaultConfig } from "../support/synth";

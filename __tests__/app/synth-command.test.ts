@@ -45,6 +45,8 @@ function copyOfProject(): string {
     "tsconfig.json",
     "config",
     "lib",
+    "renderers",
+    "policy",
     "constructs",
     "stacks",
     "scripts",

@@ -1,4 +1,4 @@
-import { withoutTokenStackTraces } from "../../lib/token-stack-traces";
+import { withoutTokenStackTraces } from "../../lib/app/token-stack-traces";
 
 // Under jest the module is already replaced (setup-jest.ts); what matters here is that the
 // function swaps the export for the duration of the work and always puts it back.

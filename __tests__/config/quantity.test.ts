@@ -1,4 +1,4 @@
-import { isQuantity, parseQuantity } from "../../lib/config";
+import { isQuantity, parseQuantity } from "../../lib/domain";
 
 describe("Kubernetes quantities", () => {
   it.each([

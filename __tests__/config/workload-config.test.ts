@@ -1,4 +1,4 @@
-import { cidrProblem } from "../../lib/config/cidr";
+import { cidrProblem } from "../../lib/domain/cidr";
 import { configProblems } from "../support/config-problems";
 import { configWith, editedDefaultConfig, type ConfigEdit } from "../support/config-text";
 

@@ -1,6 +1,6 @@
 import { parse } from "yaml";
-import { PINNED_IMAGES, taggedAndPinned } from "../../constructs/docker";
-import { renderComposeFile } from "../../constructs/docker/compose-file";
+import { renderComposeFile } from "../../renderers/container/compose-file";
+import { PINNED_IMAGES, taggedAndPinned } from "../../lib/domain";
 
 interface ComposeService {
   image?: string;

@@ -1,12 +1,8 @@
 import { DockerfileParser, type Instruction } from "dockerfile-ast";
 import { JSONInstruction } from "dockerfile-ast/lib/jsonInstruction";
-import {
-  PINNED_IMAGES,
-  PYTHON_VERSION,
-  serviceContainerFiles,
-  type ServiceContainerProps,
-} from "../../constructs/docker";
-import { renderDockerfile } from "../../constructs/docker/dockerfile";
+import { renderDockerfile } from "../../renderers/container/dockerfile";
+import { PINNED_IMAGES, PYTHON_VERSION } from "../../lib/domain";
+import { serviceContainerFiles, type ServiceContainerProps } from "../../renderers/container";
 
 const PROPS: ServiceContainerProps = {
   serviceName: "orders-api",

@@ -2,16 +2,15 @@ import { TerraformStack, Testing } from "cdktf";
 import {
   ActionsSecrets,
   ActionsVariables,
-  codeOwnersFile,
   DeploymentEnvironment,
   ManagedFiles,
   ProtectedBranch,
   ProtectedTags,
   RequiredReviewers,
-  securityPolicyFile,
   ServiceRepository,
 } from "../../constructs/github";
 import { resourcesOf, type TerraformJson } from "../support/terraform-json";
+import { codeOwnersFile, securityPolicyFile } from "../../renderers/github";
 
 // Each construct validates its props eagerly, naming the field, the value and what is allowed.
 function stack(): TerraformStack {

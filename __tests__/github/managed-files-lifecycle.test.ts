@@ -3,9 +3,10 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { TerraformStack, Testing } from "cdktf";
-import { ManagedFiles, type ManagedFile } from "../../constructs/github";
+import { ManagedFiles } from "../../constructs/github";
 import type { TerraformJson } from "../support/terraform-json";
 import { offlineTerraformEnvironment } from "../support/terraform-cli";
+import { type ManagedFile } from "../../lib/domain";
 
 // The pull-request delivery relies on Terraform semantics (ignore_changes, triggers_replace,
 // replace_triggered_by). This runs the real terraform over the synthesized structure: GitHub

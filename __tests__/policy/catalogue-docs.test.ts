@@ -1,7 +1,7 @@
 import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { POLICY_RULES } from "../../constructs/policy";
+import { POLICY_RULES } from "../../policy";
 import { catalogueText, readmeWithRuleTable } from "../../scripts/policy/catalogue-text";
 import { PROJECT_ROOT } from "../support/synth";
 

@@ -2,8 +2,8 @@ import { App, Aspects, LocalBackend, TerraformStack, Testing } from "cdktf";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { Guardrails, POLICY_RULES, RULE_IDS, type PolicySuppression } from "../../constructs/policy";
-import { collectAnnotations } from "../../lib/synth";
+import { Guardrails, POLICY_RULES, RULE_IDS, type PolicySuppression } from "../../policy";
+import { collectAnnotations } from "../../lib/app/synth";
 import { findingsOf, guardrailsReport, reportOf } from "../support/policy";
 import { gatedEnvironment, secureWorkload } from "../support/policy-fixtures";
 

@@ -5,7 +5,7 @@ import { App, Aspects, Fn, LocalBackend, TerraformStack } from "cdktf";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { Guardrails } from "../../constructs/policy";
+import { Guardrails } from "../../policy";
 import { SensitiveVariable } from "../../constructs/terraform";
 import { describeRuleCases, findingsOf, guardrailsReport, type RuleCase } from "../support/policy";
 

@@ -1,13 +1,13 @@
 import { PodV1 } from "@cdktf/provider-kubernetes/lib/pod-v1";
-import { isDigestPinned, unversionedImageProblem } from "../../constructs/policy/container-images";
-import { selectorMatches } from "../../constructs/policy/label-selector";
+import { isDigestPinned, unversionedImageProblem } from "../../policy/container-images";
+import { selectorMatches } from "../../policy/label-selector";
 import {
   expressionsIn,
   literalText,
   singleInterpolation,
   templateParts,
   variablesIn,
-} from "../../constructs/terraform/template-sequences";
+} from "../../lib/terraform-json/template-sequences";
 import { findingsOf, guardrailsReport } from "../support/policy";
 
 describe("reading Terraform template strings", () => {

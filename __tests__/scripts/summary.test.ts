@@ -6,7 +6,7 @@ import {
   workflowSchedules,
   type TypeSummary,
 } from "../../scripts/report/summary";
-import { templateSequences } from "../../constructs/terraform/template-sequences";
+import { templateSequences } from "../../lib/terraform-json/template-sequences";
 import type { JsonObject } from "../../scripts/report/terraform-json";
 import { synthesizeDefaultConfig } from "../support/synth";
 import { githubStack, productionStack } from "./fixtures/future-stacks";

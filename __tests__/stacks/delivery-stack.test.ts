@@ -1,7 +1,7 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { buildDeliveryApp } from "../../lib/app";
+import { buildDeliveryApp } from "../../lib/app/app";
 import type { DeliveryStack } from "../../stacks/delivery-stack";
 import { loadDefaultConfig, synthesizeDefaultConfig } from "../support/synth";
 

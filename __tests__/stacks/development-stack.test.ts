@@ -1,7 +1,7 @@
 import * as path from "node:path";
 import { App, TerraformStack } from "cdktf";
 import { LocalContainer } from "../../constructs/docker";
-import { buildDeliveryApp } from "../../lib/app";
+import { buildDeliveryApp } from "../../lib/app/app";
 import { parseConfig, type DeliveryConfig } from "../../lib/config";
 import { editedDefaultConfig } from "../support/config-text";
 import { stackOf, synthesizeConfig } from "../support/synth";

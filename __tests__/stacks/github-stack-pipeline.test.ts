@@ -1,4 +1,4 @@
-import { PIPELINE_VARIABLE_NAMES, pipelineVariables, serviceWorkflowFiles } from "../../constructs/workflows";
+import { PIPELINE_VARIABLE_NAMES, pipelineVariables, serviceWorkflowFiles } from "../../renderers/workflows";
 import { servicePipelineProps } from "../../stacks/github-stack";
 import { loadDefaultConfig, stackOf, synthesizeConfig, synthesizeDefaultConfig } from "../support/synth";
 import { parse } from "yaml";

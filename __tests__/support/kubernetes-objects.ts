@@ -1,4 +1,4 @@
-import { substituteSequences } from "../../constructs/terraform/template-sequences";
+import { substituteSequences } from "../../lib/terraform-json/template-sequences";
 import { resourcesOf, type TerraformJson } from "./terraform-json";
 
 /** A Kubernetes API object as `kubectl get -o json` would show it (without status). */

@@ -1,5 +1,5 @@
 import type { IContainer, IPodSpec, ISecurityContext } from "kubernetes-models/v1";
-import { ALLOWED_SELINUX_TYPES, SAFE_SYSCTLS } from "../../constructs/policy/pod-security-standards";
+import { ALLOWED_SELINUX_TYPES, SAFE_SYSCTLS } from "../../policy/pod-security-standards";
 
 /**
  * The Pod Security Standards `restricted` profile (which includes `baseline`), as Pod Security

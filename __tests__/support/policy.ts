@@ -1,6 +1,6 @@
 import { Aspects, TerraformStack, Testing } from "cdktf";
-import { Guardrails, POLICY_RULES, RULE_IDS, type GuardrailsProps } from "../../constructs/policy";
-import { collectAnnotations, formatAnnotation, type SynthAnnotation } from "../../lib/synth";
+import { Guardrails, POLICY_RULES, RULE_IDS, type GuardrailsProps } from "../../policy";
+import { collectAnnotations, formatAnnotation, type SynthAnnotation } from "../../lib/app/synth";
 
 /** One line of the policy report, split into the parts tests assert on. */
 export interface ReportedFinding {

@@ -1,4 +1,4 @@
-import { templateSequences } from "../../constructs/terraform/template-sequences";
+import { templateSequences } from "../../lib/terraform-json/template-sequences";
 import { stringsIn, type TerraformJson } from "./terraform-json";
 
 /** Something in a stack that works on the machine that synthesized it but not in a remote run. */

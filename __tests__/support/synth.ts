@@ -1,9 +1,9 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { buildDeliveryApp, type DeliveryAppOptions } from "../../lib/app";
+import { buildDeliveryApp, type DeliveryAppOptions } from "../../lib/app/app";
 import { loadConfig, type DeliveryConfig } from "../../lib/config";
-import { synthesizeAllOrNothing, type SynthAnnotation } from "../../lib/synth";
+import { synthesizeAllOrNothing, type SynthAnnotation } from "../../lib/app/synth";
 import type { TerraformJson } from "./terraform-json";
 
 export const PROJECT_ROOT = path.resolve(__dirname, "../..");

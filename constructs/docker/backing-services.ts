@@ -3,8 +3,13 @@ import { Volume } from "@cdktf/provider-docker/lib/volume";
 import { Fn } from "cdktf";
 import { Construct } from "constructs";
 import { LocalContainer } from "./local-container";
-import { applicationEnvironment, LOCAL_USER, localServices, type LocalSecretName } from "./local-services";
-import { pinnedByDigest } from "./pinned-images";
+import {
+  applicationEnvironment,
+  LOCAL_USER,
+  localServices,
+  type LocalSecretName,
+} from "../../lib/domain/local-services";
+import { pinnedByDigest } from "../../lib/domain/pinned-images";
 
 export interface BackingServicesProps {
   /** Prefix of every container and volume name: `<prefix>-postgres`, `<prefix>-postgres-data`. */

@@ -1,7 +1,7 @@
 import { DataDockerRegistryImage } from "@cdktf/provider-docker/lib/data-docker-registry-image";
 import { TerraformStack, TerraformVariable, Token } from "cdktf";
 import { Construct } from "constructs";
-import { OCI_DIGEST, OCI_DIGEST_RULE, OCI_REPOSITORY, OCI_TAG, OCI_TAG_RULE } from "./oci-reference";
+import { OCI_DIGEST, OCI_DIGEST_RULE, OCI_REPOSITORY, OCI_TAG, OCI_TAG_RULE } from "../../lib/domain/oci-reference";
 
 /** Terraform variable names, as `TF_VAR_<name>` and Terraform Cloud workspace variables spell them. */
 const VARIABLE_NAME = /^[a-z][a-z0-9_]*$/;

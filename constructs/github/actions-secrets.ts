@@ -1,8 +1,9 @@
 import { ActionsEnvironmentSecret } from "@cdktf/provider-github/lib/actions-environment-secret";
 import { ActionsSecret } from "@cdktf/provider-github/lib/actions-secret";
 import { Construct } from "constructs";
-import { secretVariableName, SensitiveVariable } from "../terraform";
+import { SensitiveVariable } from "../terraform";
 import { assertActionsNames } from "./actions-names";
+import { secretVariableName } from "../../lib/domain";
 
 export interface ActionsSecretsProps {
   /** The repository that holds the secrets. */

@@ -5,7 +5,7 @@ import { RepositoryPullRequest } from "@cdktf/provider-github/lib/repository-pul
 import { DataResource, type ITerraformDependable } from "cdktf";
 import { Construct } from "constructs";
 import { terraformLiteral } from "../terraform";
-import type { ManagedFile } from "./managed-file";
+import type { ManagedFile } from "../../lib/domain/managed-file";
 
 /**
  * How managed files reach a branch.

@@ -1,6 +1,6 @@
 import { NetworkPolicyV1 } from "@cdktf/provider-kubernetes/lib/network-policy-v1";
 import { Construct } from "constructs";
-import { cidrProblem } from "../../lib/config/cidr";
+import { cidrProblem } from "../../lib/domain/cidr";
 import { NAMESPACE_NAME_LABEL, objectLabels } from "./labels";
 
 /** A destination outside the cluster that the namespace's pods may connect to. */

@@ -1,4 +1,4 @@
-import { parseQuantity } from "../../lib/config/quantity";
+import { parseQuantity } from "../../lib/domain/quantity";
 
 /** Kubernetes quantities of the three resources a container is sized by. */
 export interface ResourceAmounts {

@@ -2,8 +2,9 @@ import { createHash } from "node:crypto";
 import { ConfigMapV1 } from "@cdktf/provider-kubernetes/lib/config-map-v1";
 import { SecretV1 } from "@cdktf/provider-kubernetes/lib/secret-v1";
 import { Construct } from "constructs";
-import { SensitiveVariable, secretVariableName } from "../terraform";
+import { SensitiveVariable } from "../terraform";
 import { objectLabels } from "./labels";
+import { secretVariableName } from "../../lib/domain";
 
 /** Names the app can read as environment variables (Pydantic Settings maps them to fields). */
 const ENVIRONMENT_VARIABLE = /^[A-Za-z_][A-Za-z0-9_]*$/;

@@ -3,8 +3,8 @@ import { ServiceAccountV1 } from "@cdktf/provider-kubernetes/lib/service-account
 import { ServiceV1 } from "@cdktf/provider-kubernetes/lib/service-v1";
 import { Token } from "cdktf";
 import { Construct } from "constructs";
-import { parseQuantity } from "../../lib/config/quantity";
-import { DEPLOYMENT_COLORS, type DeploymentColor } from "../terraform/deployment-variables";
+import { parseQuantity } from "../../lib/domain/quantity";
+import { DEPLOYMENT_COLORS, type DeploymentColor } from "../../lib/domain/variable-names";
 import { ActiveColorVariable } from "./active-color-variable";
 import { COLOR_LABEL, deploymentSelector, NAMESPACE_NAME_LABEL, objectLabels, serviceSelector } from "./labels";
 import { requireQuantities, type ResourceAmounts } from "./resource-amounts";

@@ -44,16 +44,3 @@ export class SensitiveVariable extends TerraformVariable {
     this.overrideLogicalId(name);
   }
 }
-
-/** `orders-api` -> `orders_api`: a service name in Terraform variable form. */
-export function snakeCase(name: string): string {
-  return name.toLowerCase().replace(/[^a-z0-9]+/g, "_");
-}
-
-/**
- * The sensitive variable holding one secret of one service: `orders-api` + `DATABASE_URL` ->
- * `orders_api_database_url` (so `TF_VAR_orders_api_database_url`).
- */
-export function secretVariableName(serviceName: string, secretName: string): string {
-  return `${snakeCase(serviceName)}_${snakeCase(secretName)}`;
-}

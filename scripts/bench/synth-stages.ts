@@ -3,9 +3,9 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { App, TerraformStack } from "cdktf";
 import { StackSynthesizer } from "cdktf/lib/synthesize/synthesizer";
-import { buildDeliveryApp } from "../../lib/app";
+import { buildDeliveryApp } from "../../lib/app/app";
 import { loadConfig } from "../../lib/config";
-import { synthesizeAllOrNothing } from "../../lib/synth";
+import { synthesizeAllOrNothing } from "../../lib/app/synth";
 
 /**
  * Where one synth's time goes, in milliseconds, by stage. Printed as JSON by

@@ -2,7 +2,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { App, DataResource, LocalBackend, TerraformStack } from "cdktf";
-import { synthesizeAllOrNothing } from "../../lib/synth";
+import { synthesizeAllOrNothing } from "../../lib/app/synth";
 
 /**
  * Synthesizes a stack of `count` terraform_data resources, each of which cdktf gives a

@@ -1,5 +1,5 @@
 import { ConfigError } from "../../lib/config";
-import { SynthError, type SynthAnnotation } from "../../lib/synth";
+import { SynthError, type SynthAnnotation } from "../../lib/app/synth";
 
 /**
  * Runs a report command the way `npm run synth` runs: a bad configuration or a failed synth is

@@ -12,11 +12,7 @@ import {
   type JsonObject,
   type TerraformBlock,
 } from "./terraform-json";
-import {
-  substituteSequences,
-  templateSequences,
-  unescapeTemplate,
-} from "../../constructs/terraform/template-sequences";
+import { substituteSequences, templateSequences, unescapeTemplate } from "../../lib/terraform-json/template-sequences";
 
 /** One notable setting of one resource: `replicas` = `2-10`. */
 export interface Fact {

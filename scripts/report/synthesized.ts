@@ -1,10 +1,10 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { buildDeliveryApp, STACK_IDS, type DeliveryAppOptions } from "../../lib/app";
+import { buildDeliveryApp, STACK_IDS, type DeliveryAppOptions } from "../../lib/app/app";
 import { loadConfig, type DeliveryConfig } from "../../lib/config";
-import { settingsFromEnvironment } from "../../lib/settings";
-import { synthesizeAllOrNothing, type SynthAnnotation } from "../../lib/synth";
+import { settingsFromEnvironment } from "../../lib/app/settings";
+import { synthesizeAllOrNothing, type SynthAnnotation } from "../../lib/app/synth";
 import { isObject, type JsonObject } from "./terraform-json";
 
 /** One stack's synthesized `cdk.tf.json`. */

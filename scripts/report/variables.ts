@@ -1,6 +1,6 @@
-import { activeColorVariableName, DEPLOYMENT_COLORS, imageVariableName } from "../../constructs/terraform";
 import { formatTable } from "./table";
 import { at, block, isObject, text, type JsonObject } from "./terraform-json";
+import { activeColorVariableName, DEPLOYMENT_COLORS, imageVariableName } from "../../lib/domain";
 
 /** A value a stack needs at plan time: a Terraform variable, or an environment variable a provider reads. */
 export interface StackInput {

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { PIPELINE_VARIABLE_NAMES } from "../../../constructs/workflows/pipeline-variables";
+import { PIPELINE_VARIABLE_NAMES } from "../../../renderers/workflows/pipeline-variables";
 import { githubLogin, githubTeamSlug } from "./primitives";
 
 // Release branches, in GitHub's fnmatch syntax (rulesets and environment deployment policies):

@@ -1,11 +1,5 @@
 import { z } from "zod";
-import {
-  OCI_DIGEST,
-  OCI_DIGEST_RULE,
-  OCI_TAG,
-  OCI_TAG_RULE,
-  tagOfBranch,
-} from "../../../constructs/docker/oci-reference";
+import { OCI_DIGEST, OCI_DIGEST_RULE, OCI_TAG, OCI_TAG_RULE, tagOfBranch } from "../../domain/oci-reference";
 
 export const ociTag = z.string().regex(OCI_TAG, `must be an OCI image tag, ${OCI_TAG_RULE}`);
 export const ociDigest = z.string().regex(OCI_DIGEST, `must be an image digest, ${OCI_DIGEST_RULE}`);

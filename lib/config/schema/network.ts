@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { cidrProblem } from "../cidr";
+import { cidrProblem } from "../../domain/cidr";
 import { dnsLabel, port } from "./primitives";
 
 export const NETWORK_PROTOCOLS = ["TCP", "UDP"] as const;

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { RULE_IDS } from "../../../constructs/policy/catalogue";
+import { RULE_IDS } from "../../../policy/catalogue";
 
 /** Long enough to force a sentence, not a placeholder such as "ok" or "todo". */
 const MIN_REASON_LENGTH = 20;

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { parseQuantity } from "../quantity";
+import { parseQuantity } from "../../domain/quantity";
 
 /** Names GitHub accepts for users and organisations: alphanumerics and single inner hyphens, 1-39. */
 export const githubLogin = z

@@ -1,6 +1,6 @@
 import { z } from "zod";
-import { OCI_REPOSITORY } from "../../../constructs/docker/oci-reference";
-import { parseQuantity } from "../quantity";
+import { OCI_REPOSITORY } from "../../domain/oci-reference";
+import { parseQuantity } from "../../domain/quantity";
 import { serviceGovernanceFields } from "./governance";
 import { containerSchema } from "./container";
 import { imageSelection } from "./image";

@@ -1,6 +1,6 @@
 import { z } from "zod";
-import { DEPLOYMENT_COLORS } from "../../../constructs/terraform/deployment-variables";
-import { parseQuantity } from "../quantity";
+import { DEPLOYMENT_COLORS } from "../../domain/variable-names";
+import { parseQuantity } from "../../domain/quantity";
 import { cpuQuantity, httpPath, memoryQuantity, type ReplicaBounds } from "./primitives";
 
 const RESOURCE_KEYS = ["cpu", "memory", "ephemeralStorage"] as const;

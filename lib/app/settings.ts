@@ -1,0 +1,55 @@
+import { ConfigError, DEFAULT_CONFIG_FILE } from "../config";
+
+/** What the process environment decides about a synth run; everything else is in the config file. */
+export interface RunSettings {
+  /** `DELIVERY_CONFIG`, or the default configuration file. */
+  readonly configFile: string;
+  /** `CDKTF_OUTDIR` (set by the cdktf CLI), or `cdktf.out`. */
+  readonly outdir: string;
+  /** Set when `TF_CLOUD_ORGANIZATION` is: every stack then uses its own Terraform Cloud workspace. */
+  readonly terraformCloud?: { readonly organization: string; readonly hostname?: string };
+}
+
+const ORGANIZATION_NAME = /^[A-Za-z0-9_-]+$/;
+const HOSTNAME = /^[A-Za-z0-9.-]+(?::[0-9]+)?$/;
+
+/**
+ * Reads the run settings from environment variables. The Terraform Cloud variables are the ones
+ * Terraform itself reads, so one exported setting serves both cdktf and terraform.
+ */
+export function settingsFromEnvironment(env: NodeJS.ProcessEnv): RunSettings {
+  const organization = nonEmpty(env.TF_CLOUD_ORGANIZATION);
+  const hostname = nonEmpty(env.TF_CLOUD_HOSTNAME);
+  const problems = [
+    ...(organization !== undefined && !ORGANIZATION_NAME.test(organization)
+      ? [
+          {
+            field: "TF_CLOUD_ORGANIZATION",
+            message: "must be a Terraform Cloud organization name: letters, digits, '-', '_'",
+          },
+        ]
+      : []),
+    ...(hostname !== undefined && !HOSTNAME.test(hostname)
+      ? [
+          {
+            field: "TF_CLOUD_HOSTNAME",
+            message: "must be a host name such as app.terraform.io, without scheme or path",
+          },
+        ]
+      : []),
+  ];
+  if (problems.length > 0) {
+    throw new ConfigError("environment variables", problems);
+  }
+  return {
+    configFile: nonEmpty(env.DELIVERY_CONFIG) ?? DEFAULT_CONFIG_FILE,
+    outdir: nonEmpty(env.CDKTF_OUTDIR) ?? "cdktf.out",
+    ...(organization === undefined
+      ? {}
+      : { terraformCloud: { organization, ...(hostname === undefined ? {} : { hostname }) } }),
+  };
+}
+
+function nonEmpty(value: string | undefined): string | undefined {
+  return value === undefined || value.trim() === "" ? undefined : value.trim();
+}

@@ -1,0 +1,7 @@
+export * from "./cidr";
+export * from "./local-services";
+export * from "./managed-file";
+export * from "./oci-reference";
+export * from "./pinned-images";
+export * from "./quantity";
+export * from "./variable-names";

@@ -1,0 +1,39 @@
+/** `orders-api` -> `orders_api`: a service name in Terraform variable form. */
+export function snakeCase(name: string): string {
+  return name.toLowerCase().replace(/[^a-z0-9]+/g, "_");
+}
+
+/**
+ * The sensitive variable holding one secret of one service: `orders-api` + `DATABASE_URL` ->
+ * `orders_api_database_url` (so `TF_VAR_orders_api_database_url`).
+ */
+export function secretVariableName(serviceName: string, secretName: string): string {
+  return `${snakeCase(serviceName)}_${snakeCase(secretName)}`;
+}
+
+/** The two colours of a blue-green deployment. */
+export const DEPLOYMENT_COLORS = ["blue", "green"] as const;
+export type DeploymentColor = (typeof DEPLOYMENT_COLORS)[number];
+
+/**
+ * The Terraform variable of an environment stack that chooses which image of a service runs: a tag
+ * (`1.4.2`, `1.5.0-rc.1`) or a digest (`sha256:<64 hex>`); empty means the configured tag. The deploy
+ * workflow sets it (a Terraform Cloud workspace variable, or `TF_VAR_<name>`) to the digest it just
+ * built and signed, then starts a run.
+ *
+ * Rolling environments have one per service (`orders_api_image`); blue-green environments one per
+ * colour (`orders_api_image_blue`, `orders_api_image_green`), so a new digest goes to the idle colour
+ * while the active one keeps serving.
+ */
+export function imageVariableName(serviceName: string, color?: DeploymentColor): string {
+  return color === undefined ? `${snakeCase(serviceName)}_image` : `${snakeCase(serviceName)}_image_${color}`;
+}
+
+/**
+ * The Terraform variable of a blue-green environment stack naming the colour that receives traffic
+ * (`orders_api_active_color`: "blue" or "green"; empty means the configured colour). Switching and
+ * rolling back are each one change of this variable.
+ */
+export function activeColorVariableName(serviceName: string): string {
+  return `${snakeCase(serviceName)}_active_color`;
+}

@@ -1,0 +1,2 @@
+export * from "./template-sequences";
+export * from "./terraform-json";

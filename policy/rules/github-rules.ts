@@ -1,0 +1,205 @@
+import { defaultBranchProtections } from "../branch-protection";
+import { SOURCES, type PolicyRule, type Violation } from "../rule";
+import type { SynthesizedStack, TerraformBlock } from "../synthesized-stack";
+import { blocks, booleanAt, nested, stringAt, type Json } from "../../lib/terraform-json/terraform-json";
+import { hasExpression, singleInterpolation, variablesIn } from "../../lib/terraform-json/template-sequences";
+
+/**
+ * The GitHub environments that gate production: every environment of a production stack, and any
+ * environment named `production` (or `prod`) wherever it is declared.
+ */
+function productionEnvironments(stack: SynthesizedStack): TerraformBlock[] {
+  return stack
+    .resources("github_repository_environment")
+    .filter(
+      (environment) => stack.production || /^prod(uction)?$/i.test(stringAt(environment.body, "environment") ?? ""),
+    );
+}
+
+function environmentLabel(environment: TerraformBlock): string {
+  return `environment '${stringAt(environment.body, "environment") ?? "?"}' of repository '${stringAt(environment.body, "repository") ?? "?"}'`;
+}
+
+/** A list attribute that is non-empty, or computed by Terraform (and so assumed to be filled). */
+function listIsGiven(value: Json | undefined): boolean {
+  return (Array.isArray(value) && value.length > 0) || (typeof value === "string" && hasExpression(value));
+}
+
+function eachProductionEnvironment(
+  check: (environment: TerraformBlock) => string | undefined,
+): (stack: SynthesizedStack) => Violation[] {
+  return (stack) =>
+    productionEnvironments(stack).flatMap((environment) => {
+      const problem = check(environment);
+      return problem === undefined
+        ? []
+        : [{ address: environment.address, message: `${environmentLabel(environment)} ${problem}` }];
+    });
+}
+
+function eachDefaultBranch(
+  check: (protection: ReturnType<typeof defaultBranchProtections>[number]) => string | undefined,
+): (stack: SynthesizedStack) => Violation[] {
+  return (stack) =>
+    defaultBranchProtections(stack).flatMap((protection) => {
+      const problem = check(protection);
+      if (problem === undefined) {
+        return [];
+      }
+      const coverage =
+        protection.protectedBy.length === 0
+          ? "no active ruleset or branch protection covers it"
+          : `protected by ${protection.protectedBy.join(", ")}`;
+      return [
+        {
+          address: protection.repository.address,
+          message: `default branch '${protection.branch}' ${problem} (${coverage})`,
+        },
+      ];
+    });
+}
+
+/** Secret resources of the GitHub provider and the attributes that carry the value. */
+const SECRET_RESOURCES = [
+  "github_actions_secret",
+  "github_actions_environment_secret",
+  "github_actions_organization_secret",
+  "github_dependabot_secret",
+  "github_dependabot_organization_secret",
+  "github_codespaces_secret",
+  "github_codespaces_organization_secret",
+  "github_codespaces_user_secret",
+];
+const SECRET_VALUE_ATTRIBUTES = ["plaintext_value", "encrypted_value"];
+
+/**
+ * Why a secret value is not safe in the output: literal text, or a variable that Terraform would
+ * print in plans because it is not sensitive. Undefined when it is a sensitive reference.
+ */
+export function secretValueProblem(stack: SynthesizedStack, value: string, wholeValue: boolean): string | undefined {
+  if (!hasExpression(value)) {
+    return "is a literal value written into the output";
+  }
+  if (wholeValue && singleInterpolation(value) === undefined) {
+    return "mixes literal text into the value";
+  }
+  const insensitive = variablesIn(value).filter((name) => !stack.isSensitiveVariable(name));
+  return insensitive.length === 0
+    ? undefined
+    : `comes from variable(s) ${insensitive.map((name) => `'${name}'`).join(", ")} not declared sensitive`;
+}
+
+export const GITHUB_RULES: readonly PolicyRule[] = [
+  {
+    id: "GH001",
+    severity: "error",
+    description: "The production environment requires reviewers before a deployment job runs",
+    source: SOURCES.githubEnvironments("required reviewers"),
+    fix: "add reviewers (users or teams, by numeric id from the github_user/github_team data sources) to the environment",
+    check: eachProductionEnvironment((environment) => {
+      const given = blocks(environment.body.reviewers).some(
+        (reviewers) => listIsGiven(reviewers.users) || listIsGiven(reviewers.teams),
+      );
+      return given ? undefined : "has no required reviewers";
+    }),
+  },
+  {
+    id: "GH002",
+    severity: "error",
+    description: "Administrators cannot bypass the production environment's protection rules",
+    source: SOURCES.githubEnvironments("allow administrators to bypass"),
+    fix: "set can_admins_bypass = false (the provider's default is true)",
+    check: eachProductionEnvironment((environment) =>
+      booleanAt(environment.body, "can_admins_bypass") === false
+        ? undefined
+        : "lets administrators bypass its reviewers",
+    ),
+  },
+  {
+    id: "GH003",
+    severity: "error",
+    description: "Whoever starts a production deployment cannot approve it (self-review prevented)",
+    source: SOURCES.githubEnvironments("prevent self-review"),
+    fix: "set prevent_self_review = true",
+    check: eachProductionEnvironment((environment) =>
+      booleanAt(environment.body, "prevent_self_review") === true
+        ? undefined
+        : "lets the person who triggered a deployment approve it",
+    ),
+  },
+  {
+    id: "GH004",
+    severity: "error",
+    description: "Production deploys only from selected branches or tags",
+    source: SOURCES.githubEnvironments("deployment branches and tags"),
+    fix: "add deployment_branch_policy (custom_branch_policies = true with a github_repository_environment_deployment_policy for main, or protected_branches = true)",
+    check: eachProductionEnvironment((environment) => {
+      const policy = nested(environment.body, "deployment_branch_policy");
+      const restricted =
+        booleanAt(policy, "protected_branches") === true || booleanAt(policy, "custom_branch_policies") === true;
+      return restricted ? undefined : "accepts deployments from any branch";
+    }),
+  },
+  {
+    id: "GH005",
+    severity: "error",
+    description: "Changes reach the default branch only through a pull request with at least one approval",
+    source: SOURCES.scorecard("Code-Review"),
+    fix: "add an active branch ruleset on the default branch with a pull_request rule (required_approving_review_count >= 1)",
+    check: eachDefaultBranch((protection) =>
+      protection.requiredApprovals >= 1 ? undefined : "does not require an approved pull request",
+    ),
+  },
+  {
+    id: "GH006",
+    severity: "error",
+    description: "The default branch requires status checks (the CI jobs) to pass before merging",
+    source: SOURCES.scorecard("Branch-Protection"),
+    fix: "add required_status_checks with the CI job names (requiredStatusChecks()) to the default branch's ruleset",
+    check: eachDefaultBranch((protection) =>
+      protection.requiredStatusChecks >= 1 ? undefined : "requires no status checks",
+    ),
+  },
+  {
+    id: "GH007",
+    severity: "error",
+    description: "The default branch cannot be force-pushed or deleted",
+    source: SOURCES.scorecard("Branch-Protection"),
+    fix: "set non_fast_forward = true and deletion = true in the default branch's ruleset rules",
+    check: eachDefaultBranch((protection) => {
+      const allowed = [
+        ...(protection.forcePushBlocked ? [] : ["force pushes"]),
+        ...(protection.deletionBlocked ? [] : ["deletion"]),
+      ];
+      return allowed.length === 0 ? undefined : `allows ${allowed.join(" and ")}`;
+    }),
+  },
+  {
+    id: "GH008",
+    severity: "warning",
+    description: "The default branch's rules apply to everyone: no bypass actors, administrators included",
+    source: SOURCES.scorecard("Branch-Protection"),
+    fix: "remove bypass_actors (deliver managed files through a pull request instead) or suppress with the reason for the bypass",
+    check: eachDefaultBranch((protection) =>
+      protection.exemptions.length === 0 ? undefined : `has exemptions: ${protection.exemptions.join("; ")}`,
+    ),
+  },
+  {
+    id: "GH009",
+    severity: "error",
+    description: "Every GitHub secret's value comes from a sensitive Terraform variable, never a literal",
+    source: SOURCES.githubSecureUse("secrets"),
+    fix: "set the value to a sensitive variable: SensitiveVariable.of(scope, name, { description }).stringValue",
+    check: (stack) =>
+      stack.resources(...SECRET_RESOURCES).flatMap((secret) =>
+        SECRET_VALUE_ATTRIBUTES.flatMap((attribute) => {
+          const value = stringAt(secret.body, attribute);
+          const problem = value === undefined ? undefined : secretValueProblem(stack, value, true);
+          const name = stringAt(secret.body, "secret_name") ?? "?";
+          return problem === undefined
+            ? []
+            : [{ address: secret.address, message: `secret '${name}' ${attribute} ${problem}` }];
+        }),
+      ),
+  },
+];

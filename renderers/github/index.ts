@@ -1,0 +1,2 @@
+export * from "./code-owners";
+export * from "./security-policy";

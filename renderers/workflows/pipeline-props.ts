@@ -1,0 +1,78 @@
+import { type DeploymentColor } from "../../lib/domain";
+
+/** How one environment receives deployments from a service's pipeline. */
+export interface PipelineEnvironment {
+  /** The branch whose pushes deploy here (`develop`, `main`). */
+  readonly branch: string;
+  /**
+   * `rolling`: one image variable per service, replaced in place. `blue-green`: one image variable
+   * per colour; the new digest goes to the idle colour, then traffic switches.
+   */
+  readonly strategy: "rolling" | "blue-green";
+  /**
+   * The service's public URL here; `/health` and `/readiness` are checked on it after each
+   * deployment. @default none: the health check is skipped with a warning, and the deployment is
+   * verified only by the rollout becoming ready
+   */
+  readonly url?: string;
+  /** The Terraform Cloud workspace of this environment's stack (`workspaceName(prefix, env)`). */
+  readonly workspace: string;
+  /**
+   * Blue-green: the colour the environment stack routes to while the active-colour variable is
+   * empty. @default "blue"
+   */
+  readonly defaultActiveColor?: DeploymentColor;
+}
+
+export interface ServicePipelineProps {
+  /** The service's name: Terraform deployment variables derive from it (`orders_api_image`). */
+  readonly serviceName: string;
+  /** The user or organisation owning the repository. */
+  readonly owner: string;
+  /** The repository the workflows live in. */
+  readonly repository: string;
+  /** The image repository on GHCR, without tag or digest: `ghcr.io/<owner>/<name>`. */
+  readonly image: string;
+  /** Paths checked on the environment URL after a deployment. @default ["/health", "/readiness"] */
+  readonly healthCheckPaths?: readonly string[];
+  readonly staging: PipelineEnvironment;
+  readonly production: PipelineEnvironment;
+}
+
+/** The two environments in deployment order; production only ever follows staging. */
+export const PIPELINE_ENVIRONMENTS = ["staging", "production"] as const;
+export type PipelineEnvironmentName = (typeof PIPELINE_ENVIRONMENTS)[number];
+
+const GHCR_IMAGE = /^ghcr\.io\/[a-z0-9][a-z0-9._-]*(?:\/[a-z0-9][a-z0-9._-]*)+$/;
+const BRANCH = /^[A-Za-z0-9._/-]+$/;
+const WORKSPACE = /^[A-Za-z0-9_-]{1,90}$/;
+const HEALTH_PATH = /^\/[A-Za-z0-9._~/-]*$/;
+
+/** Throws for props the workflows cannot serve, naming the field, the value and what is allowed. */
+export function validatePipelineProps(props: ServicePipelineProps): void {
+  const where = `service ${props.serviceName}`;
+  if (!GHCR_IMAGE.test(props.image)) {
+    throw new Error(
+      `${where}: image '${props.image}' must be a GHCR repository (ghcr.io/<owner>/<name>, lowercase): the pipeline pushes and signs with the job's GITHUB_TOKEN, which only GHCR accepts`,
+    );
+  }
+  for (const path of props.healthCheckPaths ?? []) {
+    if (!HEALTH_PATH.test(path)) {
+      throw new Error(`${where}: health check path '${path}' must start with '/' and use only URL path characters`);
+    }
+  }
+  for (const name of PIPELINE_ENVIRONMENTS) {
+    const environment = props[name];
+    if (!BRANCH.test(environment.branch)) {
+      throw new Error(`${where}: ${name} branch '${environment.branch}' must be a git branch name`);
+    }
+    if (!WORKSPACE.test(environment.workspace)) {
+      throw new Error(
+        `${where}: ${name} workspace '${environment.workspace}' must be a Terraform Cloud workspace name (letters, digits, '-', '_')`,
+      );
+    }
+    if (environment.url !== undefined && !/^https?:\/\/[^\s"'`$\\]+$/.test(environment.url)) {
+      throw new Error(`${where}: ${name} url '${environment.url}' must be an http(s) URL without quotes or spaces`);
+    }
+  }
+}
