@@ -3,9 +3,5 @@ export * from "./load";
 
 export { ENVIRONMENT_NAMES, ROLLOUT_STRATEGIES, type EnvironmentName } from "./schema/environment";
 export * from "./schema";
-export {
-  DERIVED_ENVIRONMENT_VARIABLES,
-  RELEASE_BRANCH_PATTERN,
-  RELEASE_TAG_PATTERN,
-  REPOSITORY_VISIBILITIES,
-} from "./schema/governance";
+export { DERIVED_ENVIRONMENT_VARIABLES, RELEASE_BRANCH_PATTERN, RELEASE_TAG_PATTERN } from "./schema/governance";
+export { REPOSITORY_VISIBILITIES } from "../domain/github-plan";

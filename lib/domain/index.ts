@@ -4,4 +4,5 @@ export * from "./managed-file";
 export * from "./oci-reference";
 export * from "./pinned-images";
 export * from "./quantity";
+export * from "./github-plan";
 export * from "./variable-names";

@@ -1,3 +1,4 @@
+import { REPOSITORY_VISIBILITIES } from "../../domain/github-plan";
 import { z } from "zod";
 import { PIPELINE_VARIABLE_NAMES } from "../../../renderers/workflows/pipeline-variables";
 import { githubLogin, githubTeamSlug } from "./primitives";
@@ -8,8 +9,6 @@ export const RELEASE_BRANCH_PATTERN = "release/**/*";
 
 /** Release tags (`v1.4.2`, `v1.5.0-rc.1`): protected from deletion and rewriting. */
 export const RELEASE_TAG_PATTERN = "v*";
-
-export const REPOSITORY_VISIBILITIES = ["private", "internal", "public"] as const;
 
 /**
  * Environment-level Actions variables the environment stacks derive from the config (the image,
