@@ -122,7 +122,7 @@ describe("governance configuration problems", () => {
     [
       "a variable name GitHub would reject",
       [["services", 0, "variables", "repository"], { "log-level": "info" }],
-      "services[0].variables.repository.log-level: must match ^[A-Z_][A-Z0-9_]*$ (upper case, digits, '_') (got 'log-level')",
+      "services[0].variables.repository: a name here must match ^[A-Z_][A-Z0-9_]*$ (upper case, digits, '_') (got 9 characters, not shown)",
     ],
     [
       "an environment variable that overrides a derived setting",
