@@ -4,7 +4,14 @@ import { ServiceV1 } from "@cdktf/provider-kubernetes/lib/service-v1";
 import { Token } from "cdktf";
 import { Construct } from "constructs";
 import { parseQuantity } from "../../lib/domain/quantity";
-import { DEPLOYMENT_COLORS, type DeploymentColor } from "../../lib/domain/variable-names";
+import {
+  SERVICE_DEFAULTS,
+  SERVICE_LIMITS,
+  type Autoscaling,
+  type ReplicaRange,
+  type Shutdown,
+} from "../../lib/domain/service-defaults";
+import { DEPLOYMENT_COLORS, type DeploymentColor } from "../../lib/domain/environments";
 import { ActiveColorVariable } from "./active-color-variable";
 import { COLOR_LABEL, deploymentSelector, NAMESPACE_NAME_LABEL, objectLabels, serviceSelector } from "./labels";
 import { requireQuantities, type ResourceAmounts } from "./resource-amounts";
@@ -63,11 +70,6 @@ export interface WebServiceProps {
   /** The image pull Secret. @default none (public images) */
   readonly pullSecretName?: string;
 }
-
-const DEFAULT_RESOURCES: { requests: ResourceAmounts; limits: ResourceAmounts } = {
-  requests: { cpu: "250m", memory: "256Mi", ephemeralStorage: "64Mi" },
-  limits: { cpu: "1", memory: "512Mi", ephemeralStorage: "256Mi" },
-};
 
 /**
  * A hardened, autoscaled HTTP service: a ServiceAccount without API token, the Deployment(s)
@@ -175,15 +177,17 @@ function resolveProps(props: WebServiceProps) {
   const fail = (field: string, value: unknown, allowed: string): never => {
     throw new Error(`WebService ${props.name}: ${field} must be ${allowed} (got ${JSON.stringify(value)})`);
   };
-  if (!/^[a-z]([-a-z0-9]*[a-z0-9])?$/.test(props.name) || props.name.length > 40) {
-    fail("name", props.name, "a DNS-1123 label of at most 40 characters");
+  const within = (value: number, range: { readonly min: number; readonly max: number }) =>
+    Number.isInteger(value) && value >= range.min && value <= range.max;
+  if (!/^[a-z]([-a-z0-9]*[a-z0-9])?$/.test(props.name) || props.name.length > SERVICE_LIMITS.nameLength) {
+    fail("name", props.name, `a DNS-1123 label of at most ${SERVICE_LIMITS.nameLength} characters`);
   }
-  const port = props.port ?? 8000;
-  if (!Number.isInteger(port) || port < 1 || port > 65535) {
-    fail("port", port, "an integer from 1 to 65535");
+  const port = props.port ?? SERVICE_DEFAULTS.port;
+  if (!within(port, SERVICE_LIMITS.port)) {
+    fail("port", port, `an integer from ${SERVICE_LIMITS.port.min} to ${SERVICE_LIMITS.port.max}`);
   }
-  const healthPaths = { startup: "/health", readiness: "/readiness", liveness: "/liveness", ...props.healthPaths };
-  const shutdown = { terminationGracePeriodSeconds: 30, drainSeconds: 10, drainPath: "/drain", ...props.shutdown };
+  const healthPaths = { ...SERVICE_DEFAULTS.healthPaths, ...props.healthPaths };
+  const shutdown: Shutdown = { ...SERVICE_DEFAULTS.shutdown, ...props.shutdown };
   for (const [field, path] of [
     ...Object.entries(healthPaths).map(([key, value]) => [`healthPaths.${key}`, value] as const),
     ["shutdown.drainPath", shutdown.drainPath] as const,
@@ -192,8 +196,11 @@ function resolveProps(props: WebServiceProps) {
       fail(field, path, "an HTTP path starting with '/'");
     }
   }
-  if (!Number.isInteger(shutdown.drainSeconds) || shutdown.drainSeconds < 0) {
-    fail("shutdown.drainSeconds", shutdown.drainSeconds, "a whole number of seconds, 0 or more");
+  for (const key of ["terminationGracePeriodSeconds", "drainSeconds"] as const) {
+    const range = SERVICE_LIMITS[key];
+    if (!within(shutdown[key], range)) {
+      fail(`shutdown.${key}`, shutdown[key], `a whole number of seconds from ${range.min} to ${range.max}`);
+    }
   }
   if (shutdown.drainSeconds >= shutdown.terminationGracePeriodSeconds) {
     fail(
@@ -204,8 +211,8 @@ function resolveProps(props: WebServiceProps) {
   }
 
   const resources = {
-    requests: { ...DEFAULT_RESOURCES.requests, ...props.resources?.requests },
-    limits: { ...DEFAULT_RESOURCES.limits, ...props.resources?.limits },
+    requests: { ...SERVICE_DEFAULTS.resources.requests, ...props.resources?.requests },
+    limits: { ...SERVICE_DEFAULTS.resources.limits, ...props.resources?.limits },
   };
   requireQuantities(`WebService ${props.name}: resources.requests`, resources.requests);
   requireQuantities(`WebService ${props.name}: resources.limits`, resources.limits);
@@ -215,27 +222,29 @@ function resolveProps(props: WebServiceProps) {
     }
   }
 
-  const replicas = props.replicas ?? { min: 2, max: 10 };
-  if (!Number.isInteger(replicas.min) || replicas.min < 1) {
-    fail("replicas.min", replicas.min, "a whole number of at least 1");
+  const replicas: ReplicaRange = props.replicas ?? SERVICE_DEFAULTS.replicas;
+  const ceiling = SERVICE_LIMITS.replicas.max;
+  if (!within(replicas.min, { min: SERVICE_LIMITS.replicas.min, max: ceiling })) {
+    fail("replicas.min", replicas.min, `a whole number from ${SERVICE_LIMITS.replicas.min} to ${ceiling}`);
   }
-  if (!Number.isInteger(replicas.max) || replicas.max < replicas.min) {
-    fail("replicas.max", replicas.max, `a whole number of at least replicas.min (${replicas.min})`);
+  if (!within(replicas.max, { min: replicas.min, max: ceiling })) {
+    fail("replicas.max", replicas.max, `a whole number from replicas.min (${replicas.min}) to ${ceiling}`);
   }
-  const autoscaling = {
-    targetCpuUtilizationPercent: 70,
-    targetMemoryUtilizationPercent: 80,
-    scaleDownStabilizationSeconds: 300,
-    ...props.autoscaling,
-  };
+  const autoscaling: Autoscaling = { ...SERVICE_DEFAULTS.autoscaling, ...props.autoscaling };
+  const utilization = SERVICE_LIMITS.targetUtilizationPercent;
   for (const key of ["targetCpuUtilizationPercent", "targetMemoryUtilizationPercent"] as const) {
-    if (!Number.isInteger(autoscaling[key]) || autoscaling[key] < 1) {
-      fail(`autoscaling.${key}`, autoscaling[key], "a whole percentage of at least 1");
+    if (!within(autoscaling[key], utilization)) {
+      fail(`autoscaling.${key}`, autoscaling[key], `a whole percentage from ${utilization.min} to ${utilization.max}`);
     }
   }
   const window = autoscaling.scaleDownStabilizationSeconds;
-  if (!Number.isInteger(window) || window < 0 || window > 3600) {
-    fail("autoscaling.scaleDownStabilizationSeconds", window, "a whole number of seconds from 0 to 3600");
+  const stabilization = SERVICE_LIMITS.scaleDownStabilizationSeconds;
+  if (!within(window, stabilization)) {
+    fail(
+      "autoscaling.scaleDownStabilizationSeconds",
+      window,
+      `a whole number of seconds from ${stabilization.min} to ${stabilization.max}`,
+    );
   }
 
   const rollout = props.rollout;
@@ -253,7 +262,7 @@ function resolveProps(props: WebServiceProps) {
     resources,
     replicas,
     autoscaling,
-    ingressNamespace: props.ingressNamespace ?? "ingress-nginx",
+    ingressNamespace: props.ingressNamespace ?? SERVICE_DEFAULTS.ingressNamespace,
   };
 }
 

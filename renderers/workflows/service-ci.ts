@@ -4,6 +4,8 @@ import type { ServicePipelineProps } from "./pipeline-props";
 import { Step } from "./step";
 import { checkoutStep, dependencyAuditStep, setupUvStep, syncDependenciesStep } from "./toolchain";
 import { Workflow } from "./workflow";
+import { ENVIRONMENT_NAMES } from "../../lib/domain/environments";
+import { RELEASE_BRANCH_FILTER, RELEASE_BRANCH_REF_PREFIX } from "../../lib/domain/git-refs";
 import { PINNED_IMAGES, taggedAndPinned } from "../../lib/domain/pinned-images";
 
 /**
@@ -21,9 +23,6 @@ export const MERGE_CHECKS = {
 /** The Trivy gate of the container stage: any CRITICAL fails, more than five HIGH fail. */
 export const VULNERABILITY_LIMITS = { CRITICAL: 0, HIGH: 5 } as const;
 
-/** Branches whose pushes build release candidates (`release/1.4.0` -> `1.4.0-rc.<n>`). */
-export const RELEASE_BRANCHES = "release/**";
-
 const PLATFORMS = "linux/amd64,linux/arm64";
 /** The image Trivy scans, loaded into the runner's Docker engine, never pushed. */
 const SCAN_TAG = "scan/image:ci";
@@ -39,7 +38,7 @@ const SCAN_TAG = "scan/image:ci";
 export function serviceCiWorkflow(props: ServicePipelineProps): Workflow {
   const stagingBranch = props.staging.branch;
   const productionBranch = props.production.branch;
-  const pushBranches = [...new Set([productionBranch, stagingBranch, RELEASE_BRANCHES])];
+  const pushBranches = [...new Set([productionBranch, stagingBranch, RELEASE_BRANCH_FILTER])];
   const onBranch = (branch: string) => `github.ref == 'refs/heads/${branch}'`;
   return new Workflow({
     name: "CI/CD",
@@ -52,8 +51,8 @@ export function serviceCiWorkflow(props: ServicePipelineProps): Workflow {
             description: "Environment to deploy this ref to (production deploys to staging first)",
             type: "choice",
             required: true,
-            default: "staging",
-            options: ["staging", "production"],
+            default: ENVIRONMENT_NAMES[0],
+            options: [...ENVIRONMENT_NAMES],
           },
         },
       },
@@ -76,7 +75,7 @@ export function serviceCiWorkflow(props: ServicePipelineProps): Workflow {
         publishJob: "publish",
         if: [
           "github.event_name == 'workflow_dispatch'",
-          `(github.event_name == 'push' && (${[onBranch(stagingBranch), onBranch(productionBranch), "startsWith(github.ref, 'refs/heads/release/')"].join(" || ")}))`,
+          `(github.event_name == 'push' && (${[onBranch(stagingBranch), onBranch(productionBranch), `startsWith(github.ref, '${RELEASE_BRANCH_REF_PREFIX}')`].join(" || ")}))`,
         ].join(" || "),
       }),
       "deploy-production": deploymentJob({
