@@ -8,6 +8,7 @@ import {
   SERVICE_DEFAULTS,
   SERVICE_LIMITS,
   type Autoscaling,
+  type HealthPaths,
   type ReplicaRange,
   type Shutdown,
 } from "../../lib/domain/service-defaults";
@@ -15,7 +16,8 @@ import { DEPLOYMENT_COLORS, type DeploymentColor } from "../../lib/domain/enviro
 import { ActiveColorVariable } from "./active-color-variable";
 import { COLOR_LABEL, deploymentSelector, NAMESPACE_NAME_LABEL, objectLabels, serviceSelector } from "./labels";
 import { requireQuantities, type ResourceAmounts } from "./resource-amounts";
-import { HTTP_PORT_NAME, WebServiceDeployment, type WebServiceDeploymentProps } from "./web-service-deployment";
+import { HTTP_PORT_NAME, WebServiceDeployment, type WebServiceDeploymentProps } from "./private/web-service-deployment";
+import type { WebServiceWorkload } from "./web-service-workload";
 
 /** The annotation that rolls the pods when the service's non-secret settings change. */
 export const SETTINGS_CHECKSUM_ANNOTATION = "delivery-pipeline/settings-checksum";
@@ -47,18 +49,18 @@ export interface WebServiceProps {
   /** The port the app listens on. @default 8000 */
   readonly port?: number;
   /** @default startup `/health`, readiness `/readiness`, liveness `/liveness` */
-  readonly healthPaths?: Partial<WebServiceDeploymentProps["healthPaths"]>;
+  readonly healthPaths?: Partial<HealthPaths>;
   /** @default requests 250m / 256Mi / 64Mi, limits 1 / 512Mi / 256Mi (cpu / memory / ephemeral storage) */
   readonly resources?: {
     readonly requests?: Partial<ResourceAmounts>;
     readonly limits?: Partial<ResourceAmounts>;
   };
   /** Autoscaling bounds of each Deployment. @default { min: 2, max: 10 } */
-  readonly replicas?: { readonly min: number; readonly max: number };
+  readonly replicas?: ReplicaRange;
   /** @default CPU 70 %, memory 80 %, scale-down stabilisation 300 s */
-  readonly autoscaling?: Partial<WebServiceDeploymentProps["autoscaling"]>;
+  readonly autoscaling?: Partial<Autoscaling>;
   /** @default grace period 30 s, pre-stop drain of 10 s through `GET /drain` */
-  readonly shutdown?: Partial<WebServiceDeploymentProps["shutdown"]>;
+  readonly shutdown?: Partial<Shutdown>;
   /** The namespace of the ingress controller, the only source of traffic. @default "ingress-nginx" */
   readonly ingressNamespace?: string;
   /** A ConfigMap whose entries become environment variables. @default none */
@@ -80,7 +82,7 @@ export class WebService extends Construct {
   readonly serviceAccount: ServiceAccountV1;
   readonly service: ServiceV1;
   /** The Deployments by colour; a rolling service has one, under "main". */
-  readonly deployments: Readonly<Record<string, WebServiceDeployment>>;
+  readonly deployments: Readonly<Record<string, WebServiceWorkload>>;
   /** Per-colour Services for verifying a colour before it takes traffic (blue-green only). */
   readonly previewServices: Readonly<Record<string, ServiceV1>>;
 
