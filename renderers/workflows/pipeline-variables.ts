@@ -1,6 +1,4 @@
-import { PIPELINE_VARIABLE_NAMES } from "../../lib/domain/reserved-names";
-
-export { PIPELINE_VARIABLE_NAMES };
+import type { PIPELINE_VARIABLE_NAMES } from "../../lib/domain/reserved-names";
 
 export interface TerraformCloudLocation {
   /** The Terraform Cloud organization holding the environment workspaces. */
