@@ -54,3 +54,13 @@ export function dependencyAuditStep(): Step {
     ].join("\n"),
   });
 }
+
+/** GHCR login with the job token, for pushing (publish) or reading signatures (deploy, scan). */
+export function registryLoginStep(purpose: string, condition?: string): Step {
+  return new Step({
+    name: `Log in to GHCR (${purpose})`,
+    ...(condition === undefined ? {} : { if: condition }),
+    uses: "docker/login-action",
+    with: { registry: "ghcr.io", username: "${{ github.actor }}", password: "${{ secrets.GITHUB_TOKEN }}" },
+  });
+}
