@@ -1,11 +1,7 @@
+import { DEPLOYMENT_COLORS } from "../domain/environments";
 import { localServices } from "../domain/local-services";
-import {
-  activeColorVariableName,
-  DEPLOYMENT_COLORS,
-  imageVariableName,
-  secretVariableName,
-} from "../domain/variable-names";
-import { pipelineSecretNames } from "../../renderers/workflows";
+import { FIXED_TERRAFORM_VARIABLES, PIPELINE_SECRET_NAMES } from "../domain/reserved-names";
+import { activeColorVariableName, imageVariableName, secretVariableName } from "../domain/variable-names";
 import { formatFieldPath } from "./config-error";
 import type { LocatedProblem } from "./development-sources";
 
@@ -17,18 +13,6 @@ import type { LocatedProblem } from "./development-sources";
  * The derivations are those of the stacks; `__tests__/config/derived-names.test.ts` compares them
  * with the synthesized output so that the two cannot drift apart.
  */
-
-/** Terraform variables the stacks declare whatever the configuration says (stacks/providers.ts, stacks/development-stack.ts). */
-export const FIXED_TERRAFORM_VARIABLES: Readonly<Record<string, string>> = {
-  kubernetes_host: "the Kubernetes API address of the environment stacks",
-  kubernetes_cluster_ca_certificate: "the Kubernetes cluster CA of the environment stacks",
-  kubernetes_token: "the Kubernetes token of the environment stacks",
-  registry_username: "the registry user of the environment stacks",
-  registry_password: "the registry password of the environment stacks",
-  development_postgres_password: "the PostgreSQL password of the development stack",
-  development_redis_password: "the Redis password of the development stack",
-  development_minio_root_password: "the MinIO password of the development stack",
-};
 
 /**
  * Namespaces a cluster creates itself; the environment stacks create their namespace, which fails
@@ -122,7 +106,7 @@ function terraformVariableProblems(services: readonly ServiceEntry[]): LocatedPr
         });
       }
     }
-    for (const secret of pipelineSecretNames()) {
+    for (const secret of PIPELINE_SECRET_NAMES) {
       add(secretVariableName(name, secret), {
         path: namePath,
         description: `the pipeline's secret ${secret} of service '${name}'`,
@@ -237,7 +221,7 @@ function reservedNameProblems(services: readonly ServiceEntry[], config: NamedCo
       });
     }
   }
-  const pipelineSecrets = new Set(pipelineSecretNames());
+  const pipelineSecrets = new Set<string>(PIPELINE_SECRET_NAMES);
   for (const service of services) {
     for (const [secret, position] of secretNames(service, "environment")) {
       if (pipelineSecrets.has(secret)) {
