@@ -77,6 +77,24 @@ function secretNames(service: ServiceEntry, level: "repository" | "environment")
  * the same `TF_VAR_<name>` environment variables.
  */
 function terraformVariableProblems(services: readonly ServiceEntry[]): LocatedProblem[] {
+  return [...terraformVariableSources(services).entries()].flatMap(([variable, list]) =>
+    collisions(list).map(([first, second]) => ({
+      path: second.path.length > 0 ? second.path : first.path,
+      message: `derives the Terraform variable '${variable}' (TF_VAR_${variable}), which ${describe(second.path.length > 0 ? first : second)} also uses; rename one of them`,
+    })),
+  );
+}
+
+/** Every Terraform variable name the stacks declare for `config`, in any stack. */
+export function derivedTerraformVariableNames(config: NamedConfig): string[] {
+  const services = (Array.isArray(config.services) ? config.services : []).map((service, index) => ({
+    index,
+    ...(isRecord(service) ? service : {}),
+  }));
+  return [...terraformVariableSources(services).keys()].sort();
+}
+
+function terraformVariableSources(services: readonly ServiceEntry[]): Map<string, NameSource[]> {
   const sources = new Map<string, NameSource[]>();
   const add = (name: string, source: NameSource) => sources.set(name, [...(sources.get(name) ?? []), source]);
   for (const [name, description] of Object.entries(FIXED_TERRAFORM_VARIABLES)) {
@@ -114,12 +132,7 @@ function terraformVariableProblems(services: readonly ServiceEntry[]): LocatedPr
       });
     }
   }
-  return [...sources.entries()].flatMap(([variable, list]) =>
-    collisions(list).map(([first, second]) => ({
-      path: second.path.length > 0 ? second.path : first.path,
-      message: `derives the Terraform variable '${variable}' (TF_VAR_${variable}), which ${describe(second.path.length > 0 ? first : second)} also uses; rename one of them`,
-    })),
-  );
+  return sources;
 }
 
 /** GitHub repository names are case-insensitive, and each repository gets its own image. */
