@@ -2,7 +2,7 @@ import { DockerProvider } from "@cdktf/provider-docker/lib/provider";
 import { App, TerraformOutput, TerraformStack, Testing } from "cdktf";
 import { ServiceImage, type ServiceImageProps } from "../../constructs/docker";
 import { deployImage, RESOLVED_DIGEST as RESOLVED, type ImageDeployment } from "../support/image-deployment";
-import type { TerraformJson } from "../support/terraform-json";
+import type { TerraformJson } from "../../lib/terraform-json/terraform-json";
 
 const REPOSITORY = "ghcr.io/acme/orders-api";
 const CONFIGURED = `sha256:${"a".repeat(64)}`;

@@ -1,6 +1,6 @@
 import { configWith } from "../support/config-text";
 import { stackOf, synthesizeConfig } from "../support/synth";
-import { dataSourcesOf, resourcesOf } from "../support/terraform-json";
+import { dataSourcesOf, resourcesOf } from "../../lib/terraform-json/terraform-json";
 
 // The governance options away from their defaults, in one synthesized app.
 const app = synthesizeConfig(

@@ -1,7 +1,13 @@
 import { pipelineSecretNames, requiredStatusChecks } from "../../renderers/workflows";
 import { DERIVED_ENVIRONMENT_VARIABLES } from "../../lib/config";
 import { loadDefaultConfig, stackOf, synthesizeDefaultConfig } from "../support/synth";
-import { dataSourcesOf, onlyResourceOf, resourcesOf, type Block, type TerraformJson } from "../support/terraform-json";
+import {
+  dataSourcesOf,
+  onlyResourceOf,
+  resourcesOf,
+  type Block,
+  type TerraformJson,
+} from "../../lib/terraform-json/terraform-json";
 import { secretVariableName } from "../../lib/domain";
 
 // Every guarantee of the governance issue, read from the default configuration's output.

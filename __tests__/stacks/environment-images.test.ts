@@ -5,7 +5,7 @@ import { deployableImages } from "../../stacks/service-images";
 import { configWith } from "../support/config-text";
 import { deployImage, RESOLVED_DIGEST } from "../support/image-deployment";
 import { stackOf, synthesizeDefaultConfig } from "../support/synth";
-import { dataSourcesOf, stringsIn, type TerraformJson } from "../support/terraform-json";
+import { dataSourcesOf, stringsIn, type TerraformJson } from "../../lib/terraform-json/terraform-json";
 
 const DIGEST = `sha256:${"d".repeat(64)}`;
 const PASSED = `sha256:${"e".repeat(64)}`;

@@ -3,7 +3,7 @@ import { servicePipelineProps } from "../../stacks/github-stack";
 import { loadDefaultConfig, stackOf, synthesizeConfig, synthesizeDefaultConfig } from "../support/synth";
 import { parse } from "yaml";
 import { configWith } from "../support/config-text";
-import { resourcesOf } from "../support/terraform-json";
+import { resourcesOf } from "../../lib/terraform-json/terraform-json";
 import { hardeningProblems, unescapeTerraform } from "../support/workflow-checks";
 
 // The pipeline as the github stack commits it: what reaches the service repositories.

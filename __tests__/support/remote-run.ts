@@ -1,5 +1,5 @@
 import { templateSequences } from "../../lib/terraform-json/template-sequences";
-import { stringsIn, type TerraformJson } from "./terraform-json";
+import { stringsIn, type TerraformJson } from "../../lib/terraform-json/terraform-json";
 
 /** Something in a stack that works on the machine that synthesized it but not in a remote run. */
 export interface RemoteRunProblem {

@@ -3,7 +3,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { offlineTerraformEnvironment } from "./terraform-cli";
-import { stringsIn, type TerraformJson } from "./terraform-json";
+import { stringsIn, type TerraformJson } from "../../lib/terraform-json/terraform-json";
 
 /** A string of the output that Terraform cannot parse as a template, with where it is. */
 export interface TemplateError {

@@ -6,12 +6,15 @@ import {
   block,
   blocks,
   isObject,
+  jsonText,
+  qualifiedType,
   terraformBlocks,
   text,
   texts,
+  type Json,
   type JsonObject,
-  type TerraformBlock,
-} from "./terraform-json";
+  type Block,
+} from "../../lib/terraform-json/terraform-json";
 import { substituteSequences, templateSequences, unescapeTemplate } from "../../lib/terraform-json/template-sequences";
 
 /** One notable setting of one resource: `replicas` = `2-10`. */
@@ -39,9 +42,10 @@ const MAX_OWNERS = 3;
  * looks for. Types without an extractor are still counted and named, so nothing is hidden.
  */
 export function summarizeStack(stack: JsonObject): TypeSummary[] {
-  const byType = new Map<string, TerraformBlock[]>();
+  const byType = new Map<string, Block[]>();
   for (const entry of terraformBlocks(stack)) {
-    byType.set(entry.type, [...(byType.get(entry.type) ?? []), entry]);
+    const type = qualifiedType(entry);
+    byType.set(type, [...(byType.get(type) ?? []), entry]);
   }
   return [...byType].map(([type, entries]) => {
     const extract = EXTRACTORS[withoutVersion(type)] ?? (() => []);
@@ -66,11 +70,11 @@ function withoutVersion(type: string): string {
  * The name people know a resource by, and what it names: the Kubernetes object's name, the
  * looked-up image, user or team, the repository a GitHub setting belongs to, or Terraform's name.
  */
-function ownerOf(entry: TerraformBlock): { readonly label: string; readonly name: string } {
+function ownerOf(entry: Block): { readonly label: string; readonly name: string } {
   const body = entry.body;
-  const candidates: [string, unknown][] = [
+  const candidates: [string, Json | undefined][] = [
     ["names", at(body, "metadata", "name")],
-    ["images", entry.type === "data.docker_registry_image" ? body.name : undefined],
+    ["images", qualifiedType(entry) === "data.docker_registry_image" ? body.name : undefined],
     ["users", body.username],
     ["teams", body.slug],
     ["repositories", body.repository],
@@ -119,7 +123,7 @@ export function formatFacts(facts: readonly OwnedFact[], resourceCount: number):
     .join("; ");
 }
 
-function fact(label: string, value: unknown): Fact[] {
+function fact(label: string, value: Json | undefined): Fact[] {
   const shown = typeof value === "string" ? value : text(value);
   return shown === undefined || shown === "" ? [] : [{ label, value: shown }];
 }
@@ -175,7 +179,7 @@ function describeReference(
 }
 
 /** `refs/heads/main` -> `main`, `~DEFAULT_BRANCH` -> `default branch`. */
-function refNames(value: unknown): string {
+function refNames(value: Json | undefined): string {
   const names = texts(value).map((ref) =>
     ref === "~DEFAULT_BRANCH" ? "default branch" : ref === "~ALL" ? "all" : ref.replace(/^refs\/(heads|tags)\//, ""),
   );
@@ -187,7 +191,7 @@ function plural(count: number, word: string): string {
 }
 
 /** `cpu 1, memory 512Mi`: a Kubernetes resource map in a fixed order. */
-function amounts(value: unknown): string | undefined {
+function amounts(value: Json | undefined): string | undefined {
   const map = block(value);
   if (map === undefined) return undefined;
   const order = ["cpu", "memory", "ephemeral-storage"];
@@ -377,7 +381,7 @@ const service: Extractor = (body, stack) => {
     ...fact(
       "selects",
       Object.entries(selector)
-        .map(([key, value]) => `${key}=${typeof value === "string" ? readable(value, stack) : String(value)}`)
+        .map(([key, value]) => `${key}=${typeof value === "string" ? readable(value, stack) : jsonText(value)}`)
         .join(", "),
     ),
   ];
