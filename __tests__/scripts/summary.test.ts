@@ -1,11 +1,6 @@
-import {
-  formatFacts,
-  readable,
-  stackSummaryMarkdown,
-  summarizeStack,
-  workflowSchedules,
-  type TypeSummary,
-} from "../../scripts/report/summary";
+import { workflowSchedules } from "../../scripts/report/github-settings";
+import { readable } from "../../scripts/report/references";
+import { formatFacts, stackSummaryMarkdown, summarizeStack, type TypeSummary } from "../../scripts/report/summary";
 import { templateSequences } from "../../lib/terraform-json/template-sequences";
 import type { JsonObject } from "../../lib/terraform-json/terraform-json";
 import { synthesizeDefaultConfig } from "../support/synth";
