@@ -10,7 +10,8 @@ import {
 } from "../../lib/terraform-json/terraform-json";
 import { secretVariableName } from "../../lib/domain";
 
-// Every guarantee of the governance issue, read from the default configuration's output.
+// Every governance guarantee (repository settings, branch rules, managed files, approval-gated
+// environments, secrets and variables), read from the default configuration's output.
 const config = loadDefaultConfig();
 
 // Values for every secret, present in the environment the way `TF_VAR_...` would be: none of them

@@ -20,7 +20,8 @@ interface Diagnostic {
 }
 
 /**
- * Runs terraform's own parser over every string of a stack (PITFALLS 1): each string becomes a
+ * Runs terraform's own parser over every string of a stack (a stray `${` or `%{` fails at plan
+ * time): each string becomes a
  * local value of a scratch configuration, with the stack's variables declared, and
  * `terraform validate` (which needs no provider) parses them all as templates. References to the
  * stack's resources and named locals cannot resolve in the scratch configuration (every string

@@ -32,7 +32,7 @@ export const PINNED_IMAGES = {
     tag: "3.13.6-slim",
     digest: "sha256:6f79e7a10bb7d0b0a50534a70ebc78823f941fba26143ecd7e6c5dca9d7d7e8a",
   },
-  /** uv 0.8.9 (the spec asks for 0.8.6 or later; 0.8.6 added CPython 3.13.6 to `uv python install`). */
+  /** uv 0.8.9: 0.8.6 or later is needed, since 0.8.6 added CPython 3.13.6 to `uv python install`. */
   uv: {
     repository: "ghcr.io/astral-sh/uv",
     tag: "0.8.9",

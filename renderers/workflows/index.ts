@@ -1,5 +1,5 @@
 // The service repositories' GitHub Actions pipeline, modelled as typed objects and rendered to
-// files (issue: pipeline as files), and this project's own pipeline from the same model.
+// files committed to each repository, and this project's own pipeline from the same model.
 import type { ManagedFile } from "../../lib/domain/managed-file";
 import { dependabotConfig } from "./dependabot";
 import { CI_WORKFLOW_FILE } from "./deployment-jobs";

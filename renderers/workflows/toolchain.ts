@@ -1,12 +1,13 @@
 import { Step } from "./step";
 
-/** The Python every job of a service runs (the spec's version; the image's base is the same). */
+/** The Python every job of a service runs (the service image's base runs the same version). */
 export const PYTHON_VERSION = "3.13.6";
 
 /**
- * The uv release the jobs install. The spec asks for 0.8.6 or newer; this is the newest release
- * whose checksum setup-uv v10.0.1 ships (`src/download/checksum/known-checksums.ts`), so the
- * binary is verified against a checksum pinned together with the action.
+ * The uv release the jobs install. It must be 0.8.6 or newer (0.8.6 added CPython 3.13.6 to
+ * `uv python install`); this is the newest release whose checksum setup-uv v10.0.1 ships
+ * (`src/download/checksum/known-checksums.ts`), so the binary is verified against a checksum
+ * pinned together with the action.
  */
 export const UV_VERSION = "0.12.4";
 

@@ -23,8 +23,8 @@ const resourceAmounts = z.strictObject({
 });
 
 /**
- * Requests are what the scheduler reserves; limits are the ceiling. Defaults follow the spec
- * (limit 1 CPU, 512Mi) with requests at a quarter of the CPU and half of the memory.
+ * Requests are what the scheduler reserves; limits are the ceiling. By default a container may
+ * use up to 1 CPU and 512Mi, and reserves a quarter of the CPU and half of the memory.
  */
 const resources = z
   .strictObject({
