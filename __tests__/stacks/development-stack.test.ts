@@ -6,7 +6,7 @@ import { parseConfig, type DeliveryConfig } from "../../lib/config";
 import { editedDefaultConfig } from "../support/config-text";
 import { stackOf, synthesizeConfig } from "../support/synth";
 import { terraformConsole } from "../support/terraform-console";
-import { onlyResourceOf, resourcesOf, stringsIn, type Block } from "../../lib/terraform-json/terraform-json";
+import { jsonText, onlyResourceOf, resourcesOf, stringsIn, type Block } from "../../lib/terraform-json/terraform-json";
 import { terraformTemplateErrors } from "../support/terraform-templates";
 
 /** The default configuration with orders-api run locally from the fixture checkout. */
@@ -24,7 +24,7 @@ const containers = resourcesOf(stack, "docker_container");
 function container(name: string): Block {
   const found = containers.find((candidate) => candidate.body.name === name);
   if (found === undefined) {
-    throw new Error(`no container ${name}; containers: ${containers.map((c) => String(c.body.name)).join(", ")}`);
+    throw new Error(`no container ${name}; containers: ${containers.map((c) => jsonText(c.body.name)).join(", ")}`);
   }
   return found;
 }
