@@ -395,7 +395,7 @@ describe("an output directory that cannot be written", () => {
     let written = 0;
     const write = jest.spyOn(nodeFs, "writeFileSync").mockImplementation((file, data, options) => {
       if (typeof file === "string" && file.includes(".cdktf.out.synth-")) {
-        written += typeof data === "string" ? Buffer.byteLength(data) : (data).byteLength;
+        written += typeof data === "string" ? Buffer.byteLength(data) : data.byteLength;
         if (written > 64 * 1024) throw errno("ENOSPC", "write", file);
       }
       realWrite(file, data, options);

@@ -8,7 +8,7 @@ import { buildDeliveryApp } from "../../lib/app/app";
 import { synthesizeAllOrNothing } from "../../lib/app/synth";
 import { configWith } from "../support/config-text";
 import { PROJECT_ROOT, stackOf, synthesizeDefaultConfig } from "../support/synth";
-import { resourcesOf } from "../support/terraform-json";
+import { resourcesOf } from "../../lib/terraform-json/terraform-json";
 
 const README = fs.readFileSync(path.join(PROJECT_ROOT, "README.md"), "utf8");
 

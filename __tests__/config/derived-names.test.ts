@@ -2,7 +2,7 @@ import { parseDocument } from "yaml";
 import { derivedTerraformVariableNames } from "../../lib/config/derived-names";
 import { configWith, editedDefaultConfig } from "../support/config-text";
 import { stackOf, synthesizeConfig } from "../support/synth";
-import { resourcesOf } from "../support/terraform-json";
+import { resourcesOf } from "../../lib/terraform-json/terraform-json";
 
 // The collision checks derive names the way the stacks do; these tests hold the two together.
 describe("names the collision checks derive", () => {
