@@ -285,6 +285,12 @@ describe("reserved names", () => {
     });
   });
 
+  it("rejects the repository that holds the owner's default community health files", async () => {
+    await expectRejected(workspace(editedDefaultConfig([["services", 0, "repository"], ".github"])), {
+      message: /services\[0\]\.repository: must not be '\.github'/,
+    });
+  });
+
   it("rejects an environment secret named like a secret the pipeline manages", async () => {
     await expectRejected(
       workspace(editedDefaultConfig([["services", 0, "secrets", "environment", 0], "TF_API_TOKEN"])),
@@ -331,6 +337,22 @@ describe("every problem in one run", () => {
     expect(outcome.stderr).toMatch(
       /services\[1\]\.secrets\.environment\[0\]: derives the Terraform variable 'orders_api_redis_url'/,
     );
+  });
+});
+
+describe("every problem in one run, with the file system", () => {
+  it("reports a missing development checkout together with a type error elsewhere", async () => {
+    const outcome = await expectRejected(
+      workspace(
+        editedDefaultConfig(
+          [["services", 0, "port"], "http"],
+          [["development", "services"], { "orders-api": { source: "no-such-checkout" } }],
+        ),
+      ),
+      { message: /\((2) problems\)/ },
+    );
+    expect(outcome.stderr).toMatch(/services\[0\]\.port: must be of type number/);
+    expect(outcome.stderr).toMatch(/development\.services\.orders-api\.source: must be an existing directory/);
   });
 });
 

@@ -234,6 +234,18 @@ function reservedNameProblems(services: readonly ServiceEntry[], config: NamedCo
       });
     }
   }
+  for (const service of services) {
+    const repository = typeof service.repository === "string" ? service.repository : undefined;
+    // `.github` holds an account's default community health files (SECURITY.md, issue templates)
+    // for all its repositories; managing it as a service repository would replace them:
+    // https://docs.github.com/en/communities/setting-up-your-project-for-healthy-contributions/creating-a-default-community-health-file
+    if (repository?.toLowerCase() === ".github") {
+      problems.push({
+        path: ["services", service.index, "repository"],
+        message: `must not be '.github': that repository holds the default community health files of every repository of the owner`,
+      });
+    }
+  }
   const pipelineSecrets = new Set<string>(PIPELINE_SECRET_NAMES);
   for (const service of services) {
     for (const [secret, position] of secretNames(service, "environment")) {

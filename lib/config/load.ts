@@ -8,6 +8,7 @@ import { reportDerivedNameProblems } from "./derived-names";
 import { locateDevelopmentSources, type LocatedProblem } from "./development-sources";
 import { credentialShapeOf, maskedValue, mayHoldSecret } from "./secret-values";
 import { deliveryConfigSchema, type DeliveryConfig } from "./schema";
+import { developmentSchema } from "./schema/development";
 import { allowedKeysAt, closestKey } from "./schema-keys";
 
 /** The configuration file used when `DELIVERY_CONFIG` is not set. */
@@ -104,10 +105,15 @@ function parseConfigWithWarnings(text: string, file: string): LoadedConfig {
     }
     return { config: located.config, warnings: credentialWarnings(located.config).map(locate).sort(byPosition) };
   }
+  // The development section's directories are checked too when that section itself is valid.
+  const development = developmentSchema.safeParse(isRecord(value) ? value.development : undefined);
+  const sourceProblems = development.success
+    ? locateDevelopmentSources({ development: development.data }, file).problems.map(locate)
+    : [];
   const schemaProblems = withoutConsequentialIssues(result.error.issues).flatMap((issue) =>
     describeIssue(issue, document, lineCounter),
   );
-  throw new ConfigError(file, [...schemaProblems, ...derivedNameProblems].sort(byPosition));
+  throw new ConfigError(file, [...schemaProblems, ...sourceProblems, ...derivedNameProblems].sort(byPosition));
 }
 
 /**
