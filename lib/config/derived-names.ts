@@ -1,5 +1,6 @@
 import { DEPLOYMENT_COLORS } from "../domain/environments";
 import { localServices } from "../domain/local-services";
+import { serviceImageRepository } from "../domain/oci-reference";
 import { FIXED_TERRAFORM_VARIABLES, PIPELINE_SECRET_NAMES } from "../domain/reserved-names";
 import { activeColorVariableName, imageVariableName, secretVariableName } from "../domain/variable-names";
 import { formatFieldPath } from "./config-error";
@@ -157,11 +158,13 @@ function repositoryProblems(services: readonly ServiceEntry[], owner: unknown): 
     repositories.set(repository.toLowerCase(), existing ?? source);
 
     const image =
-      typeof service.image === "string"
-        ? qualified(service.image)
-        : typeof owner === "string"
-          ? qualified(`${owner}/${repository}`.toLowerCase())
-          : undefined;
+      typeof service.image === "string" || typeof owner === "string"
+        ? serviceImageRepository(
+            typeof service.image === "string" ? service.image : undefined,
+            String(owner),
+            repository,
+          )
+        : undefined;
     if (image === undefined) continue;
     const imagePath = [
       "services",
@@ -183,12 +186,6 @@ function repositoryProblems(services: readonly ServiceEntry[], owner: unknown): 
     images.set(image, previous ?? imageSource);
   }
   return problems;
-}
-
-/** As the stacks do: an image without a registry host is on ghcr.io. */
-function qualified(image: string): string {
-  const [first, ...rest] = image.split("/");
-  return rest.length > 0 && first !== undefined && /[.:]/.test(first) ? image : `ghcr.io/${image}`;
 }
 
 /**

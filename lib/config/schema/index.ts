@@ -1,3 +1,4 @@
+import { serviceImageRepository } from "../../domain/oci-reference";
 import { z } from "zod";
 import { reportContainerProblems } from "./container";
 import { developmentSchema, reportDevelopmentProblems } from "./development";
@@ -118,7 +119,7 @@ function reportConfigProblems(config: RawDeliveryConfig, ctx: z.RefinementCtx): 
 function resolveDefaults(config: z.output<typeof rawDeliveryConfigSchema>) {
   const services = config.services.map((service) => {
     const repository = service.repository ?? service.name;
-    const image = qualifyImage(service.image ?? `${config.github.owner}/${repository}`.toLowerCase());
+    const image = serviceImageRepository(service.image, config.github.owner, repository);
     const environments = {
       staging: {
         ...service.environments.staging,
@@ -146,13 +147,6 @@ function resolveDefaults(config: z.output<typeof rawDeliveryConfigSchema>) {
       workspacePrefix: config.terraformCloud.workspacePrefix ?? firstService?.name ?? "delivery",
     },
   };
-}
-
-/** An image without a registry host is on GHCR; Docker's implicit docker.io is never assumed. */
-function qualifyImage(image: string): string {
-  const [first, ...rest] = image.split("/");
-  const hasRegistryHost = rest.length > 0 && first !== undefined && /[.:]/.test(first);
-  return hasRegistryHost ? image : `ghcr.io/${image}`;
 }
 
 function reportDuplicates(
