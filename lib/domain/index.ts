@@ -6,3 +6,5 @@ export * from "./pinned-images";
 export * from "./quantity";
 export * from "./github-plan";
 export * from "./variable-names";
+export * from "./terraform-requirements";
+export * from "./version-constraint";
