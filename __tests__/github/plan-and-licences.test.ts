@@ -2,7 +2,7 @@ import { githubFeatures, GITHUB_PLANS, type GithubPlan } from "../../lib/domain"
 import { configProblems } from "../support/config-problems";
 import { configWith, editedDefaultConfig } from "../support/config-text";
 import { loadDefaultConfig, stackOf, synthesizeConfig } from "../support/synth";
-import { onlyResourceOf } from "../support/terraform-json";
+import { onlyResourceOf } from "../../lib/terraform-json/terraform-json";
 
 const none = { secretProtection: false, codeSecurity: false };
 const repositoryOf = (...edits: Parameters<typeof configWith>) =>
