@@ -313,4 +313,33 @@ describe("GitHub rules", () => {
     expect(lines).toContain("variable(s) 'webhook' not declared sensitive");
     expect(lines).toContain("mixes literal text into the value");
   });
+
+  it("accepts reviewers without a grant on an environment that declares their access managed elsewhere", () => {
+    const report = guardrailsReport((stack) => {
+      const leads = new DataGithubTeam(stack, "leads", { slug: "platform-leads" });
+      const environment = gatedEnvironment(stack);
+      environment.addOverride("reviewers", [{ users: [], teams: [leads.id] }]);
+      environment.addOverride("//.reviewer_access", "managed-elsewhere");
+    });
+    expect(findingsOf(report, "GH011")).toEqual([]);
+  });
+
+  it("fails code security on a private repository whose organisation declared only Secret Protection", () => {
+    const report = guardrailsReport((stack) => {
+      const { repository } = protectedRepository(stack);
+      repository.addOverride("//.declared_licences", { plan: "team", secret_protection: true, code_security: false });
+      repository.addOverride("security_and_analysis", { code_security: { status: "enabled" } });
+    });
+    expect(findingsOf(report, "GH010")).toEqual(["error GH010 github_repository.orders"]);
+    expect(report[0]?.line).toContain("enables code_security on a private repository without a declared licence");
+  });
+
+  it("ignores secret scanning on public repositories, where it is free", () => {
+    const report = guardrailsReport((stack) => {
+      const { repository } = protectedRepository(stack);
+      repository.addOverride("visibility", "public");
+      repository.addOverride("security_and_analysis", { secret_scanning: { status: "enabled" } });
+    });
+    expect(findingsOf(report, "GH010")).toEqual([]);
+  });
 });
