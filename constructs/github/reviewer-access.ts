@@ -18,9 +18,10 @@ export interface ReviewerAccessProps {
 /**
  * Read access to one repository for every reviewer of its environment: a team grant per team, a
  * collaborator grant per user. Without it GitHub refuses the reviewers, or drops the rule, and the
- * provider only refreshes reviewers when GitHub returns the rule, so the plan stays clean while
- * production deploys unreviewed. An organisation member is added directly; anyone else gets an
- * invitation to accept first.
+ * provider only refreshes reviewers when GitHub returns the rule (the `required_reviewers` case of
+ * github/resource_github_repository_environment.go:154-161 at v6.10.0; no data source reads the
+ * rules back), so the plan stays clean while production deploys unreviewed. An organisation member
+ * is added directly; anyone else gets an invitation to accept first.
  */
 export class ReviewerAccess extends Construct {
   /** The grants, for the environment to depend on. */
