@@ -31,24 +31,6 @@ export function kubernetesProvider(scope: Construct): KubernetesProvider {
 }
 
 /**
- * The Docker provider, used here only to talk to registries: it resolves tags to digests. Registry
- * credentials come from sensitive variables; no Docker engine is needed at plan time.
- */
-export function registryProvider(scope: Construct, registries: readonly string[]): DockerProvider {
-  const { username, password } = registryCredentials(scope);
-  return new DockerProvider(scope, "docker", {
-    // Registry lookups need no daemon, but the provider pings one when configured unless told not
-    // to, and Terraform Cloud's remote runs have none (kreuzwerker/terraform-provider-docker#634).
-    disableDockerDaemonCheck: true,
-    registryAuth: registries.map((address) => ({
-      address,
-      username: username.stringValue,
-      password: password.stringValue,
-    })),
-  });
-}
-
-/**
  * The Docker provider for this machine's engine (`DOCKER_HOST`, or the platform's default
  * socket): the development stack's containers. It needs no credential: the images it pulls are
  * public and pinned by digest.
@@ -57,7 +39,7 @@ export function localDockerProvider(scope: Construct): DockerProvider {
   return new DockerProvider(scope, "docker", {});
 }
 
-/** The registry credentials, shared by the Docker provider and the cluster's image pull Secret. */
+/** The registry credentials of the cluster's image pull Secret. */
 export function registryCredentials(scope: Construct): { username: SensitiveVariable; password: SensitiveVariable } {
   return {
     username: SensitiveVariable.of(scope, "registry_username", {

@@ -6,3 +6,5 @@ export type { ResourceAmounts } from "./resource-amounts";
 export * from "./restricted-namespace";
 export * from "./service-settings";
 export * from "./web-service";
+export * from "./service-route";
+export * from "./replica-floor-variable";

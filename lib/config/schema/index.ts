@@ -3,7 +3,6 @@ import { reportContainerProblems } from "./container";
 import { developmentSchema, reportDevelopmentProblems } from "./development";
 import { environmentsSchema } from "./environment";
 import { githubGovernanceFields, reportGovernanceProblems } from "./governance";
-import { reportImageSelectionProblems, withDefaultImageTag } from "./image";
 import { policySchema } from "./policy";
 import { githubLogin } from "./primitives";
 import { serviceSchema } from "./service";
@@ -83,7 +82,6 @@ export const deliveryConfigSchema = rawDeliveryConfigSchema
       });
     }
     reportGovernanceProblems(config, ctx);
-    reportImageSelectionProblems(config, ctx);
     reportContainerProblems(config, ctx);
     reportDevelopmentProblems(config, ctx);
     reportWorkloadProblems(config, ctx);
@@ -102,12 +100,10 @@ function resolveDefaults(config: z.output<typeof rawDeliveryConfigSchema>) {
       staging: {
         ...service.environments.staging,
         replicas: service.environments.staging.replicas ?? config.environments.staging.replicas,
-        image: withDefaultImageTag(service.environments.staging.image, config.environments.staging.branch),
       },
       production: {
         ...service.environments.production,
         replicas: service.environments.production.replicas ?? config.environments.production.replicas,
-        image: withDefaultImageTag(service.environments.production.image, config.environments.production.branch),
       },
     };
     return { ...service, repository, image, environments };

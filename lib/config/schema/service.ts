@@ -61,7 +61,11 @@ const healthPaths = z
 const autoscaling = z
   .strictObject({
     targetCpuUtilizationPercent: z.number().int().min(10).max(100).default(70),
-    targetMemoryUtilizationPercent: z.number().int().min(10).max(100).default(80),
+    /**
+     * Off unless set: a Python process's memory grows with its caches and rarely shrinks, so a
+     * memory target would hold the Deployment at its maximum. CPU leads.
+     */
+    targetMemoryUtilizationPercent: z.number().int().min(10).max(100).optional(),
     /** How long load must stay low before pods are removed; damps flapping. */
     scaleDownStabilizationSeconds: z.number().int().min(0).max(3600).default(300),
   })
@@ -96,7 +100,7 @@ const serviceEnvironment = z
     url: z.url({ protocol: /^https?$/, error: "must be an http(s) URL" }).optional(),
     /** Extra environment-level Actions variables for this environment only. */
     variables: variableValues.default({}),
-    /** The image this environment runs when the pipeline does not pass one (tag, digest). */
+    /** The digest this environment runs while the pipeline has passed none (a bootstrap pin). @default none */
     image: imageSelection,
   })
   .prefault({});

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { DEPLOYMENT_COLORS } from "../../domain/variable-names";
 import { parseQuantity } from "../../domain/quantity";
+import { gracefulShutdownSeconds, SHUTDOWN_MARGIN_SECONDS } from "../../domain/python-runtime";
 import { cpuQuantity, httpPath, memoryQuantity, type ReplicaBounds } from "./primitives";
 
 const RESOURCE_KEYS = ["cpu", "memory", "ephemeralStorage"] as const;
@@ -59,8 +60,11 @@ export const environmentWorkloadFields = {
 
 /**
  * How a pod stops. Kubernetes removes a terminating pod from the Service endpoints at the same
- * time as it sends SIGTERM, so for a few seconds proxies still route new requests to it: the
- * pre-stop request to `drainPath` holds SIGTERM back for `drainSeconds` while they catch up.
+ * time as it starts the pre-stop hook, so for a few seconds proxies still route new requests to
+ * it: the hook holds SIGTERM back for `drainSeconds` while they catch up. By default the image's
+ * own interpreter sleeps (exec form: the image has no shell); `drainPath` opts in to an
+ * app-implemented endpoint that answers after that time. uvicorn then gets the rest of the
+ * grace period minus a margin to finish open requests (`--timeout-graceful-shutdown`).
  */
 export const shutdown = z
   .strictObject({
@@ -68,27 +72,31 @@ export const shutdown = z
     terminationGracePeriodSeconds: z
       .number()
       .int("must be a whole number of seconds")
-      .min(1, "must be from 1 to 3600 seconds")
-      .max(3600, "must be from 1 to 3600 seconds")
+      .min(5, "must be from 5 to 3600 seconds")
+      .max(3600, "must be from 5 to 3600 seconds")
       .default(30),
-    /** How long the app's drain endpoint waits before it answers; 0 turns the pre-stop hook off. */
+    /** How long the pre-stop hook holds SIGTERM back; 0 turns the hook off. */
     drainSeconds: z
       .number()
       .int("must be a whole number of seconds")
       .min(0, "must be from 0 to 300 seconds")
       .max(300, "must be from 0 to 300 seconds")
       .default(10),
-    /** The app's endpoint that the kubelet calls before SIGTERM (it answers after `drainSeconds`). */
-    drainPath: httpPath.default("/drain"),
+    /**
+     * Opt-in: the app's own drain endpoint, called instead of the sleep, with the seconds in the
+     * `X-Drain-Seconds` header. It must exist: a 404 counts as success and SIGTERM follows at once.
+     */
+    drainPath: httpPath.optional(),
   })
   .prefault({})
   .superRefine((value, ctx) => {
-    if (value.drainSeconds >= value.terminationGracePeriodSeconds) {
+    const graceful = gracefulShutdownSeconds(value);
+    if (graceful < 1) {
       ctx.addIssue({
         code: "custom",
         path: ["drainSeconds"],
         input: value.drainSeconds,
-        message: `must be below terminationGracePeriodSeconds (${value.terminationGracePeriodSeconds}) so that the app still has time to finish its requests after SIGTERM`,
+        message: `must be at most ${value.terminationGracePeriodSeconds - SHUTDOWN_MARGIN_SECONDS - 1} (terminationGracePeriodSeconds - ${SHUTDOWN_MARGIN_SECONDS + 1}) so that uvicorn has at least one second after SIGTERM and a ${SHUTDOWN_MARGIN_SECONDS} s margin remains before the kill`,
       });
     }
   });
