@@ -35,6 +35,11 @@ export const KUBERNETES_RESOURCE_KINDS: Readonly<Record<string, { apiVersion: st
   kubernetes_horizontal_pod_autoscaler_v2: { apiVersion: "autoscaling/v2", kind: "HorizontalPodAutoscaler" },
   kubernetes_pod_disruption_budget_v1: { apiVersion: "policy/v1", kind: "PodDisruptionBudget" },
   kubernetes_network_policy_v1: { apiVersion: "networking.k8s.io/v1", kind: "NetworkPolicy" },
+  kubernetes_ingress_v1: { apiVersion: "networking.k8s.io/v1", kind: "Ingress" },
+  kubernetes_role_v1: { apiVersion: "rbac.authorization.k8s.io/v1", kind: "Role" },
+  kubernetes_role_binding_v1: { apiVersion: "rbac.authorization.k8s.io/v1", kind: "RoleBinding" },
+  // The object is the `manifest` argument itself; its kind is whatever the manifest says.
+  kubernetes_manifest: { apiVersion: "(manifest)", kind: "(manifest)" },
 };
 
 /** What an unresolvable Terraform expression becomes: a valid name, label value and string. */
@@ -171,6 +176,9 @@ export function toKubernetesObject(
   if (kind === undefined) {
     throw new Error(`no Kubernetes kind known for resource type ${type}; add it to KUBERNETES_RESOURCE_KINDS`);
   }
+  if (type === "kubernetes_manifest") {
+    return substituteAll(body.manifest, resolve) as KubernetesObject;
+  }
   const fields: Record<string, unknown> = {};
   for (const [argument, value] of Object.entries(body)) {
     if (TERRAFORM_ONLY_ARGUMENTS.has(argument)) {
@@ -293,6 +301,20 @@ function attributeAt(body: unknown, attributePath: string): unknown {
     // An index into a block written as a single object (cdktf writes one-block lists so) is the block.
   }
   return current;
+}
+
+/** A manifest's values with every Terraform expression in its strings substituted. */
+function substituteAll(value: unknown, resolve: ExpressionResolver): unknown {
+  if (typeof value === "string") {
+    return substituteExpressions(value, resolve);
+  }
+  if (Array.isArray(value)) {
+    return value.map((item) => substituteAll(item, resolve));
+  }
+  if (isRecord(value)) {
+    return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, substituteAll(item, resolve)]));
+  }
+  return value;
 }
 
 export function camelCase(name: string): string {
