@@ -3,7 +3,6 @@ import { ActionsSecrets, ActionsVariables, DeploymentEnvironment, RequiredReview
 import {
   NamespaceNetworkPolicies,
   RegistryPullSecret,
-  RestrictedNamespace,
   ServiceSettings,
   WebService,
   type BlueGreenRollout,
@@ -44,11 +43,9 @@ export class EnvironmentStack extends DeliveryStack {
     githubProvider(this, config.github.owner);
     kubernetesProvider(this);
 
-    const namespace = new RestrictedNamespace(this, "namespace", {
-      name: environment.namespace,
-      quota: environment.quota,
-      limitRange: environment.limitRange,
-    });
+    // The namespace, its Pod Security labels, quota and limit range, and the Role this stack's
+    // credential holds, come from the environment's cluster stack (ClusterStack).
+    const namespace = { name: environment.namespace };
     new NamespaceNetworkPolicies(this, "network-policies", {
       namespace: namespace.name,
       egress: environment.network.egress,

@@ -12,16 +12,25 @@ export function githubProvider(scope: Construct, owner: string): GithubProvider 
   return new GithubProvider(scope, "github", { owner });
 }
 
-/** The Kubernetes provider, authenticated only through sensitive Terraform variables. */
-export function kubernetesProvider(scope: Construct): KubernetesProvider {
-  const host = SensitiveVariable.of(scope, "kubernetes_host", {
+/**
+ * The Kubernetes provider, authenticated only through sensitive Terraform variables. An
+ * environment stack deploys with a token bound to the namespaced deployer Role; a cluster stack
+ * (`scope: "cluster"`) with a cluster-level credential under its own variable names, so that the
+ * two can never be confused in a workspace or a CI environment.
+ */
+export function kubernetesProvider(scope: Construct, level: "namespace" | "cluster" = "namespace"): KubernetesProvider {
+  const prefix = level === "cluster" ? "cluster_admin_" : "";
+  const host = SensitiveVariable.of(scope, `${prefix}kubernetes_host`, {
     description: "API server URL of the cluster this environment deploys to (https://...)",
   });
-  const clusterCaCertificate = SensitiveVariable.of(scope, "kubernetes_cluster_ca_certificate", {
+  const clusterCaCertificate = SensitiveVariable.of(scope, `${prefix}kubernetes_cluster_ca_certificate`, {
     description: "PEM-encoded CA certificate of the cluster's API server",
   });
-  const token = SensitiveVariable.of(scope, "kubernetes_token", {
-    description: "Bearer token of the deploying service account (scoped to this environment's namespace)",
+  const token = SensitiveVariable.of(scope, `${prefix}kubernetes_token`, {
+    description:
+      level === "cluster"
+        ? "Bearer token of a cluster-level identity that may write namespaces, resource quotas, limit ranges and RBAC"
+        : "Bearer token of the environment's delivery-deployer service account (its namespaced Role only)",
   });
   return new KubernetesProvider(scope, "kubernetes", {
     host: host.stringValue,

@@ -380,18 +380,12 @@ describe.each(ENVIRONMENT_NAMES)("the %s workloads", (id) => {
     });
   });
 
-  it("place every object in the environment's namespace, created after it", () => {
+  it("place every object in the environment's namespace, which the environment's cluster stack creates", () => {
     const namespace = config.environments[id].namespace;
-    for (const { object, type } of objects.filter((entry) => entry.object.kind !== "Namespace")) {
+    for (const { object, type } of objects) {
       expect({ type, namespace: object.metadata.namespace }).toEqual({ type, namespace });
     }
-    for (const block of Object.keys(stack.resource ?? {})
-      .filter((type) => type.startsWith("kubernetes_") && type !== "kubernetes_namespace_v1")
-      .flatMap((type) => resourcesOf(stack, type))) {
-      expect((block.body.metadata as { namespace: string }).namespace).toMatch(
-        /^\$\{kubernetes_namespace_v1\.[^.]+\.metadata\[0\]\.name\}$/,
-      );
-    }
+    expect(stack.resource?.kubernetes_namespace_v1).toBeUndefined();
   });
 });
 
@@ -507,8 +501,9 @@ describe("blue-green in production", () => {
     expect(objectsOfKind<IPodDisruptionBudget>(objects, "PodDisruptionBudget")).toHaveLength(2);
   });
 
-  it("sets the namespace's quota and limit range from the config", () => {
-    const quota = onlyResourceOf(stack, "kubernetes_resource_quota_v1").body.spec;
+  it("sets the namespace's quota and limit range from the config, in the production cluster stack", () => {
+    const cluster = stackOf(app, "production-cluster");
+    const quota = onlyResourceOf(cluster, "kubernetes_resource_quota_v1").body.spec;
     expect(quota).toEqual({
       hard: {
         "requests.cpu": "8",
@@ -520,7 +515,7 @@ describe("blue-green in production", () => {
         pods: "60",
       },
     });
-    expect(onlyResourceOf(stack, "kubernetes_limit_range_v1").body.spec).toEqual({
+    expect(onlyResourceOf(cluster, "kubernetes_limit_range_v1").body.spec).toEqual({
       limit: [
         {
           type: "Container",

@@ -79,6 +79,9 @@ const LIST_BLOCK_NAMES: Readonly<Record<string, string>> = {
   limit: "limits",
   image_pull_secret: "imagePullSecrets",
   match_expression: "matchExpressions",
+  rule: "rules",
+  subject: "subjects",
+  path: "paths",
 };
 
 /** Names whose API spelling is not the camelCase of the provider's (Go's initialisms). */
@@ -93,6 +96,10 @@ const IRREGULAR_NAMES: Readonly<Record<string, string>> = {
 
 /** API fields that hold lists of objects; any other field holding a one-element block list is an object. */
 const API_LIST_FIELDS = new Set([
+  "rules",
+  "subjects",
+  "paths",
+  "tls",
   "containers",
   "initContainers",
   "ports",
@@ -135,6 +142,8 @@ const MAP_ARGUMENTS = new Set([
 
 /** Integers the provider types as strings (to tell an explicit 0 from unset). */
 const INTEGER_FIELDS = new Set(["runAsUser", "runAsGroup", "fsGroup", "replicas"]);
+/** Integer fields that may be a Terraform expression. */
+const COMPUTED_COUNT_FIELDS = new Set(["minReplicas"]);
 /** IntOrString fields: a number when the provider's string holds digits only. */
 const INT_OR_STRING_FIELDS = new Set(["port", "targetPort", "maxSurge", "maxUnavailable", "minAvailable"]);
 
@@ -219,7 +228,10 @@ function convertField(argument: string, value: unknown, path: readonly string[],
     converted = [converted];
   }
 
-  if (typeof converted === "string" && INTEGER_FIELDS.has(field)) {
+  if (converted === EXPRESSION_PLACEHOLDER && COMPUTED_COUNT_FIELDS.has(field)) {
+    // A count computed at plan time (the blue-green replica floor): any valid count stands for it.
+    converted = 1;
+  } else if (typeof converted === "string" && INTEGER_FIELDS.has(field)) {
     converted = Number(converted);
   } else if (typeof converted === "string" && INT_OR_STRING_FIELDS.has(field) && /^\d+$/.test(converted)) {
     converted = Number(converted);

@@ -53,8 +53,7 @@ export class ServiceImage extends Construct {
       props.bootstrapDigest === undefined ? variable : `${variable} == "" ? "${props.bootstrapDigest}" : ${variable}`;
     this.digest = `\${${digest}}`;
     this.reference = `${props.repository}@\${${digest}}`;
-    this.count =
-      props.bootstrapDigest === undefined ? Token.asNumber(`\${${variable} == "" ? 0 : 1}`) : 1;
+    this.count = props.bootstrapDigest === undefined ? Token.asNumber(`\${${variable} == "" ? 0 : 1}`) : 1;
   }
 }
 

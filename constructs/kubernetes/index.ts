@@ -8,3 +8,4 @@ export * from "./service-settings";
 export * from "./web-service";
 export * from "./service-route";
 export * from "./replica-floor-variable";
+export * from "./deployer-role";

@@ -106,10 +106,15 @@ export class NamespaceNetworkPolicies extends Construct {
 
 function dnsPeersOf(dns: ClusterDns) {
   const kubeDns = dns.kubeDns ?? {};
-  const endpoints = [...(dns.nodeLocalCache ?? true ? [`${NODE_LOCAL_DNS_ADDRESS}/32`] : []), ...(dns.endpoints ?? [])];
+  const endpoints = [
+    ...((dns.nodeLocalCache ?? true) ? [`${NODE_LOCAL_DNS_ADDRESS}/32`] : []),
+    ...(dns.endpoints ?? []),
+  ];
   for (const [index, endpoint] of (dns.endpoints ?? []).entries()) {
     if (cidrProblem(endpoint) !== undefined) {
-      throw new Error(`dns.endpoints[${index}] must be a CIDR block with the host bits zero, such as '169.254.169.254/32' (got '${endpoint}')`);
+      throw new Error(
+        `dns.endpoints[${index}] must be a CIDR block with the host bits zero, such as '169.254.169.254/32' (got '${endpoint}')`,
+      );
     }
   }
   const peers = [

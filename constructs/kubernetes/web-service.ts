@@ -5,7 +5,11 @@ import { Token } from "cdktf";
 import { Construct } from "constructs";
 import { parseQuantity } from "../../lib/domain/quantity";
 import { DEPLOYMENT_COLORS, type DeploymentColor } from "../../lib/domain/variable-names";
-import { gracefulShutdownSeconds, PRODUCTION_INTERPRETER, SHUTDOWN_MARGIN_SECONDS } from "../../lib/domain/python-runtime";
+import {
+  gracefulShutdownSeconds,
+  PRODUCTION_INTERPRETER,
+  SHUTDOWN_MARGIN_SECONDS,
+} from "../../lib/domain/python-runtime";
 import { ActiveColorVariable } from "./active-color-variable";
 import { ReplicaFloorVariable } from "./replica-floor-variable";
 import { ServiceRoute, SERVICE_PORT } from "./service-route";
@@ -200,7 +204,11 @@ export class WebService extends Construct {
     if (rollout.strategy === "rolling") {
       const selector = deploymentSelector(name);
       this.deployments = {
-        main: new WebServiceDeployment(this, "deployment", deploymentProps(name, selector, workloadImage(rollout.image))),
+        main: new WebServiceDeployment(
+          this,
+          "deployment",
+          deploymentProps(name, selector, workloadImage(rollout.image)),
+        ),
       };
       this.previewServices = {};
       this.service = clusterService("service", name, serviceSelector(name));
@@ -344,7 +352,10 @@ function resolveProps(props: WebServiceProps) {
     requireDigest(field, workloadImage(image).reference, fail);
   }
   const route = props.routing.route;
-  if (route !== undefined && !/^(\*\.)?[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/.test(route.host)) {
+  if (
+    route !== undefined &&
+    !/^(\*\.)?[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/.test(route.host)
+  ) {
     fail("routing.route.host", route.host, "a lowercase DNS host name such as 'orders.example.com'");
   }
   return {

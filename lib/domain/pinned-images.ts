@@ -93,4 +93,8 @@ export const PYTHON_VERSION = "3.13.6";
  * environment: Debian 13's `python3.13` package (3.13.5 in the pinned distroless image). The
  * virtual environment links to this path, so both stages must have it at the same place.
  */
-export const PRODUCTION_PYTHON = { minorVersion: "3.13", debianPackage: "python3.13", path: "/usr/bin/python3.13" } as const;
+export const PRODUCTION_PYTHON = {
+  minorVersion: "3.13",
+  debianPackage: "python3.13",
+  path: "/usr/bin/python3.13",
+} as const;

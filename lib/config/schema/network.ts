@@ -59,9 +59,7 @@ const routing = z
     /** kind ingress: the IngressClass. */
     ingressClassName: dnsLabel(63).optional(),
     /** kind ingress: TLS from a named Secret, or a cert-manager ClusterIssuer that writes `<service>-tls`. */
-    tls: z
-      .strictObject({ secretName: dnsLabel(253).optional(), clusterIssuer: dnsLabel(253).optional() })
-      .optional(),
+    tls: z.strictObject({ secretName: dnsLabel(253).optional(), clusterIssuer: dnsLabel(253).optional() }).optional(),
     /** The namespace of the proxy pods that connect to the services. @default the Gateway's namespace */
     controllerNamespace: dnsLabel(63).optional(),
     /** Labels of those proxy pods. @default every pod of that namespace */
@@ -83,7 +81,8 @@ const routing = z
       ctx.addIssue({
         code: "custom",
         path: ["tls"],
-        message: "applies to kind ingress only: with a Gateway, TLS is configured on its listener (gateway.sectionName)",
+        message:
+          "applies to kind ingress only: with a Gateway, TLS is configured on its listener (gateway.sectionName)",
       });
     }
   })
