@@ -1,6 +1,7 @@
 import type { Construct } from "constructs";
 import { DeployerRole, RestrictedNamespace } from "../constructs/kubernetes";
-import type { DeliveryConfig, EnvironmentName } from "../lib/config";
+import type { DeliveryConfig } from "../lib/config";
+import type { EnvironmentName } from "../lib/domain";
 import { DeliveryStack, type DeliveryStackProps } from "./delivery-stack";
 import { kubernetesProvider } from "./providers";
 

@@ -10,18 +10,11 @@ import {
   type ServiceRouting,
   type WorkloadImage,
 } from "../constructs/kubernetes";
-import {
-  RELEASE_BRANCH_PATTERN,
-  RELEASE_TAG_PATTERN,
-  type DeliveryConfig,
-  type EnvironmentConfig,
-  type EnvironmentName,
-  type ServiceConfig,
-} from "../lib/config";
+import { type DeliveryConfig, type EnvironmentConfig, type ServiceConfig } from "../lib/config";
 import { DeliveryStack, type DeliveryStackProps } from "./delivery-stack";
 import { githubProvider, kubernetesProvider, registryCredentials } from "./providers";
 import { deployableImages, type DeployableImage } from "./service-images";
-import { type DeploymentColor } from "../lib/domain";
+import { RELEASE_BRANCH_PATTERN, RELEASE_TAG_PATTERN, type DeploymentColor, type EnvironmentName } from "../lib/domain";
 
 export interface EnvironmentStackProps extends DeliveryStackProps {
   readonly config: DeliveryConfig;

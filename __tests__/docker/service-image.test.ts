@@ -1,7 +1,7 @@
 import { App, TerraformOutput, TerraformStack, Testing } from "cdktf";
 import { ServiceImage, type ServiceImageProps } from "../../constructs/docker";
 import { terraformConsole } from "../support/terraform-console";
-import type { TerraformJson } from "../support/terraform-json";
+import type { TerraformJson } from "../../lib/terraform-json/terraform-json";
 
 const REPOSITORY = "ghcr.io/acme/orders-api";
 const CONFIGURED = `sha256:${"a".repeat(64)}`;

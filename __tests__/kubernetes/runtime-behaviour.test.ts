@@ -10,7 +10,7 @@ import { configWith, type ConfigEdit } from "../support/config-text";
 import { kubernetesObjectsOf, objectsOfKind, type KubernetesObject } from "../support/kubernetes-objects";
 import { schemaErrors } from "../support/kubernetes-schemas";
 import { stackOf, synthesizeConfig, synthesizeDefaultConfig, type SynthesizedApp } from "../support/synth";
-import { resourcesOf, type TerraformJson } from "../support/terraform-json";
+import { resourcesOf, type TerraformJson } from "../../lib/terraform-json/terraform-json";
 
 const app = synthesizeDefaultConfig();
 const SERVICE = "orders-api";

@@ -1,6 +1,6 @@
 import { configWith } from "../support/config-text";
 import { stackOf, synthesizeConfig, synthesizeDefaultConfig } from "../support/synth";
-import { stringsIn } from "../support/terraform-json";
+import { stringsIn } from "../../lib/terraform-json/terraform-json";
 import { evaluateWorkload } from "../support/workload-evaluation";
 
 const DIGEST = `sha256:${"d".repeat(64)}`;

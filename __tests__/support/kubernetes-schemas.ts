@@ -41,7 +41,7 @@ const MODELS: Readonly<Record<string, new (data: never) => unknown>> = {
  * v1.4.1 (standard channel), fetched from kubernetes-sigs/gateway-api at that tag.
  */
 const CUSTOM_RESOURCE_SCHEMAS: Readonly<Record<string, OpenApiSchema>> = {
-  "gateway.networking.k8s.io/v1/HTTPRoute": httpRoute.schema as OpenApiSchema,
+  "gateway.networking.k8s.io/v1/HTTPRoute": httpRoute.schema,
 };
 
 /** What the Kubernetes OpenAPI schema finds wrong with an object; [] when it is valid. */

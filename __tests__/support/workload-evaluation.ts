@@ -1,5 +1,5 @@
 import { terraformConsole } from "./terraform-console";
-import { resourcesOf, type TerraformJson } from "./terraform-json";
+import { resourcesOf, type TerraformJson } from "../../lib/terraform-json/terraform-json";
 
 /** What one Deployment of a service runs after a plan with given variables. */
 export interface EvaluatedDeployment {
@@ -48,8 +48,9 @@ export function evaluateWorkload(
     record(first(body.metadata).labels)["app.kubernetes.io/name"] === serviceName;
 
   for (const deployment of resourcesOf(stack, "kubernetes_deployment_v1").filter(({ body }) => ofService(body))) {
-    const key = String(record(first(deployment.body.metadata).labels)[COLOR_LABEL] ?? "main");
-    const name = String(first(deployment.body.metadata).name);
+    const color = record(first(deployment.body.metadata).labels)[COLOR_LABEL];
+    const key = typeof color === "string" ? color : "main";
+    const name = first(deployment.body.metadata).name;
     const container = first(first(first(first(deployment.body.spec).template).spec).container);
     const autoscaler = resourcesOf(stack, "kubernetes_horizontal_pod_autoscaler_v2").find(
       ({ body }) => first(body.metadata).name === name,
@@ -67,7 +68,7 @@ export function evaluateWorkload(
     ({ body }) => first(body.metadata).name === serviceName,
   );
   const selected = record(first(service?.body.spec).selector)[COLOR_LABEL];
-  locals.selected = selected === undefined ? "" : String(selected);
+  locals.selected = typeof selected === "string" ? selected : "";
   const route = resourcesOf(stack, "kubernetes_manifest").find(({ body }) => {
     const manifest = record(body.manifest);
     return manifest.kind === "HTTPRoute" && record(manifest.metadata).name === serviceName;

@@ -9,3 +9,4 @@ export * from "./web-service";
 export * from "./service-route";
 export * from "./replica-floor-variable";
 export * from "./deployer-role";
+export type { WebServiceWorkload } from "./web-service-workload";

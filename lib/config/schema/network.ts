@@ -1,3 +1,4 @@
+import { SERVICE_DEFAULTS } from "../../domain/service-defaults";
 import { z } from "zod";
 import { cidrProblem } from "../../domain/cidr";
 import { dnsLabel, port } from "./primitives";
@@ -50,8 +51,8 @@ const routing = z
     /** The Gateway routes attach to; TLS terminates at its listener (its certificate is the platform's). */
     gateway: z
       .strictObject({
-        name: dnsLabel(63).default("public"),
-        namespace: dnsLabel(63).default("gateway-system"),
+        name: dnsLabel(63).default(SERVICE_DEFAULTS.gateway.name),
+        namespace: dnsLabel(63).default(SERVICE_DEFAULTS.gateway.namespace),
         /** The listener to attach to (the HTTPS one). @default every listener that admits the route */
         sectionName: dnsLabel(63).optional(),
       })

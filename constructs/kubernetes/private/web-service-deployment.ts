@@ -2,8 +2,16 @@ import { DeploymentV1 } from "@cdktf/provider-kubernetes/lib/deployment-v1";
 import { HorizontalPodAutoscalerV2 } from "@cdktf/provider-kubernetes/lib/horizontal-pod-autoscaler-v2";
 import { PodDisruptionBudgetV1 } from "@cdktf/provider-kubernetes/lib/pod-disruption-budget-v1";
 import { Construct } from "constructs";
-import { objectLabels } from "./labels";
-import { apiResourceNames, type ResourceAmounts } from "./resource-amounts";
+import type { WebServiceWorkload } from "../web-service-workload";
+import type {
+  Autoscaling,
+  HealthPaths,
+  ReplicaRange,
+  ResourceAmounts,
+  Shutdown,
+} from "../../../lib/domain/service-defaults";
+import { objectLabels } from "../labels";
+import { apiResourceNames } from "../resource-amounts";
 
 /** The non-root identity every container runs as (the image's user, uid and gid 1000). */
 export const APP_USER_ID = 1000;
@@ -40,25 +48,15 @@ export interface WebServiceDeploymentProps {
   /** 1 or 0 (a Terraform expression): whether this Deployment, its autoscaler and budget exist. */
   readonly count?: number;
   readonly port: number;
-  readonly healthPaths: { readonly startup: string; readonly readiness: string; readonly liveness: string };
+  readonly healthPaths: HealthPaths;
   readonly resources: { readonly requests: ResourceAmounts; readonly limits: ResourceAmounts };
-  readonly replicas: { readonly min: number; readonly max: number };
+  readonly replicas: ReplicaRange;
   /** The autoscaler's floor; a Terraform expression within `replicas`. @default replicas.min */
   readonly minReplicas?: number;
   /** Spread across nodes required (production) or only preferred. */
   readonly spread: "required" | "preferred";
-  readonly autoscaling: {
-    readonly targetCpuUtilizationPercent: number;
-    /** @default no memory metric */
-    readonly targetMemoryUtilizationPercent?: number;
-    readonly scaleDownStabilizationSeconds: number;
-  };
-  readonly shutdown: {
-    readonly terminationGracePeriodSeconds: number;
-    readonly drainSeconds: number;
-    /** An app endpoint that holds the pre-stop request. @default none: the interpreter sleeps */
-    readonly drainPath?: string;
-  };
+  readonly autoscaling: Autoscaling;
+  readonly shutdown: Shutdown;
   /** The image's Python interpreter, for the pre-stop sleep (the image has no shell and no `sleep`). */
   readonly interpreter: string;
   readonly serviceAccountName: string;
@@ -76,7 +74,7 @@ export interface WebServiceDeploymentProps {
  * unit a rolling service has once and a blue-green service has per colour. Internal to WebService,
  * which validates the props.
  */
-export class WebServiceDeployment extends Construct {
+export class WebServiceDeployment extends Construct implements WebServiceWorkload {
   readonly deployment: DeploymentV1;
   readonly autoscaler: HorizontalPodAutoscalerV2;
   readonly disruptionBudget: PodDisruptionBudgetV1;
