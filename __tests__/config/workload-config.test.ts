@@ -157,7 +157,7 @@ describe("workload settings in the configuration", () => {
     [
       "a grace period of zero",
       [[["services", 0, "shutdown", "terminationGracePeriodSeconds"], 0]],
-      "services[0].shutdown.terminationGracePeriodSeconds: must be from 5 to 3600 seconds (got 0)",
+      "services[0].shutdown.terminationGracePeriodSeconds: must be from 1 to 3600 seconds (got 0)",
     ],
     [
       "a quota amount that is no quantity",

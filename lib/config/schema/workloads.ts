@@ -91,8 +91,9 @@ export const shutdown = z
   })
   .prefault({})
   .superRefine((value, ctx) => {
-    const graceful = gracefulShutdownSeconds(value);
-    if (graceful < 1) {
+    // An out-of-range grace period is reported on its own field already.
+    const graceValid = value.terminationGracePeriodSeconds >= SERVICE_LIMITS.terminationGracePeriodSeconds.min;
+    if (graceValid && gracefulShutdownSeconds(value) < 1) {
       ctx.addIssue({
         code: "custom",
         path: ["drainSeconds"],
