@@ -130,6 +130,10 @@ function environmentVariables(
     IMAGE_NAME: service.image,
     K8S_NAMESPACE: environment.namespace,
     ...(url === undefined ? {} : { APP_URL: url }),
+    // How long the deploy workflow keeps the previous colour warm after a switch.
+    ...(environment.strategy === "blue-green"
+      ? { ROLLBACK_WINDOW_MINUTES: String(environment.rollbackWindowMinutes) }
+      : {}),
   };
 }
 

@@ -3,7 +3,12 @@
  * the namespace, the service URL), so that workflows never repeat them. A configured variable of the
  * same name would collide with the derived one.
  */
-export const DERIVED_ENVIRONMENT_VARIABLES = ["IMAGE_NAME", "K8S_NAMESPACE", "APP_URL"] as const;
+export const DERIVED_ENVIRONMENT_VARIABLES = [
+  "IMAGE_NAME",
+  "K8S_NAMESPACE",
+  "APP_URL",
+  "ROLLBACK_WINDOW_MINUTES",
+] as const;
 
 /**
  * The app's environment variables include the service's environment-level variables; these are

@@ -54,6 +54,17 @@ const limitRange = z
 /** The fields each environment adds for its Kubernetes workloads. */
 export const environmentWorkloadFields = {
   activeColor,
+  /**
+   * Blue-green: how long after a switch the previous colour stays at the live size, ready for an
+   * instant rollback, before the deploy workflow lets its autoscaler floor fall back. An Actions
+   * variable of the environment (`ROLLBACK_WINDOW_MINUTES`).
+   */
+  rollbackWindowMinutes: z
+    .number()
+    .int("must be a whole number of minutes")
+    .min(0, "must be from 0 to 1440 minutes")
+    .max(1440, "must be from 0 to 1440 minutes")
+    .default(30),
   /** @default no ResourceQuota */
   quota: quota.optional(),
   /** @default no LimitRange */
