@@ -304,6 +304,26 @@ const cases: RuleCase[] = [
     address: "github_actions_environment_variable.app-url",
   },
   {
+    rule: "K8S021",
+    accepts: "an https URL whose Ingress carries TLS for its host",
+    pass: (stack) => {
+      appUrl(stack, "https://shop.example.com");
+      new IngressV1(stack, "shop", {
+        metadata: { name: "shop", namespace: "shop" },
+        spec: { tls: [{ hosts: ["shop.example.com"], secretName: "shop-tls" }], rule: [{ host: "shop.example.com" }] },
+      });
+    },
+    rejects: "an https URL whose Ingress has no TLS",
+    fail: (stack) => {
+      appUrl(stack, "https://shop.example.com");
+      new IngressV1(stack, "shop", {
+        metadata: { name: "shop", namespace: "shop" },
+        spec: { rule: [{ host: "shop.example.com" }] },
+      });
+    },
+    address: "github_actions_environment_variable.app-url",
+  },
+  {
     rule: "K8S022",
     accepts: "a disruption budget that allows one eviction at a time",
     pass: webWith({}),

@@ -269,7 +269,7 @@ export const KUBERNETES_RULES: readonly PolicyRule[] = [
     severity: "error",
     description: "Production containers run images by digest (repository@sha256:..., literal or resolved by Terraform)",
     source: SOURCES.deliverySpec("production accepts only digest-pinned images"),
-    fix: "use the ServiceImage reference (repository@${data.docker_registry_image.<x>.sha256_digest}) or repository@sha256:<digest>",
+    fix: "use the ServiceImage reference (repository@<the pipeline's digest variable>) or repository@sha256:<digest>",
     check: (stack) =>
       stack.production
         ? eachContainer((container) => {
@@ -414,20 +414,37 @@ export const KUBERNETES_RULES: readonly PolicyRule[] = [
   {
     id: "K8S021",
     severity: "error",
-    description: "Every service URL of an environment has a route (HTTPRoute or Ingress) for its host in that stack",
+    description:
+      "Every service URL of an environment has a route (HTTPRoute or Ingress) for its host in that stack, with TLS for https",
     source: SOURCES.gatewayApi(),
     fix: "give the service a route (WebService routing.route): health checks and the blue-green switch go through it",
     check: (stack) => {
-      const hosts = new Set(routedHosts(stack));
+      const routes = routedHosts(stack);
+      const hosts = new Set(routes.map((route) => route.host));
       return stack
         .resources("github_actions_environment_variable")
         .filter((variable) => stringAt(variable.body, "variable_name") === "APP_URL")
         .flatMap((variable) => {
           const url = stringAt(variable.body, "value") ?? "";
-          const host = /^https?:\/\/([^/:]+)/.exec(url)?.[1];
-          return host === undefined || hosts.has(host)
-            ? []
-            : [{ address: variable.address, message: `URL '${url}' has no HTTPRoute or Ingress for host '${host}'` }];
+          const [, scheme, host] = /^(https?):\/\/([^/:]+)/.exec(url) ?? [];
+          if (host === undefined) {
+            return [];
+          }
+          if (!hosts.has(host)) {
+            return [
+              { address: variable.address, message: `URL '${url}' has no HTTPRoute or Ingress for host '${host}'` },
+            ];
+          }
+          // A Gateway terminates TLS at its listener; an Ingress needs its own tls entry.
+          const secured = routes.some((route) => route.host === host && route.tls);
+          return scheme === "https" && !secured
+            ? [
+                {
+                  address: variable.address,
+                  message: `URL '${url}' is https, but the Ingress for '${host}' has no TLS`,
+                },
+              ]
+            : [];
         });
     },
   },
@@ -489,19 +506,21 @@ const PRIVILEGED_RESOURCE_TYPES = [
   "kubernetes_role_binding_v1",
 ];
 
-/** The hosts the stack's HTTPRoutes and Ingresses route. */
-function routedHosts(stack: SynthesizedStack): string[] {
+/** The hosts the stack's HTTPRoutes and Ingresses route, and whether TLS covers each. */
+function routedHosts(stack: SynthesizedStack): { host: string; tls: boolean }[] {
   const routes = stack
     .resources("kubernetes_manifest")
     .map((block) => nested(block.body, "manifest"))
     .filter((manifest) => stringAt(manifest, "kind") === "HTTPRoute")
-    .flatMap((manifest) => stringsAt(nested(manifest, "spec"), "hostnames"));
-  const ingresses = stack
-    .resources("kubernetes_ingress", "kubernetes_ingress_v1")
-    .flatMap((block) => blocks(nested(block.body, "spec")?.rule))
-    .flatMap((rule) => {
+    .flatMap((manifest) => stringsAt(nested(manifest, "spec"), "hostnames"))
+    .map((host) => ({ host, tls: true }));
+  const ingresses = stack.resources("kubernetes_ingress", "kubernetes_ingress_v1").flatMap((block) => {
+    const spec = nested(block.body, "spec");
+    const secured = new Set(blocks(spec?.tls).flatMap((entry) => stringsAt(entry, "hosts")));
+    return blocks(spec?.rule).flatMap((rule) => {
       const host = stringAt(rule, "host");
-      return host === undefined ? [] : [host];
+      return host === undefined ? [] : [{ host, tls: secured.has(host) }];
     });
+  });
   return [...routes, ...ingresses];
 }
