@@ -21,6 +21,7 @@ import { DeliveryStack, type DeliveryStackProps } from "./delivery-stack";
 import { githubProvider, kubernetesProvider, registryCredentials, registryProvider } from "./providers";
 import { deployableImages, type DeployableImage } from "./service-images";
 import { type DeploymentColor } from "../lib/domain";
+import { pipelineSecrets } from "../renderers/workflows";
 
 export interface EnvironmentStackProps extends DeliveryStackProps {
   readonly config: DeliveryConfig;
@@ -83,7 +84,8 @@ export class EnvironmentStack extends DeliveryStack {
         repository: service.repository,
         environment: gate.name,
         serviceName: service.name,
-        names: service.secrets.environment,
+        // The pipeline's credentials that change this environment (its Terraform Cloud token).
+        names: [...new Set([...service.secrets.environment, ...pipelineSecrets().environment])],
       });
       new ActionsVariables(this, `${service.name}-environment-variables`, {
         repository: service.repository,

@@ -8,7 +8,7 @@ import {
   ServiceRepository,
 } from "../constructs/github";
 import {
-  pipelineSecretNames,
+  pipelineSecrets,
   pipelineVariables,
   requiredStatusChecks,
   serviceWorkflowFiles,
@@ -26,7 +26,7 @@ import { githubProvider } from "./providers";
 import { workspaceName, type StateBackend } from "./state-backend";
 import { serviceContainerFiles, type ServiceContainerProps } from "../renderers/container";
 import { codeOwnersFile, securityPolicyFile } from "../renderers/github";
-import { type ManagedFile } from "../lib/domain";
+import { defaultSigningMode, type ManagedFile } from "../lib/domain";
 
 export interface GithubStackProps extends DeliveryStackProps {
   readonly config: DeliveryConfig;
@@ -58,7 +58,8 @@ export class GithubStack extends DeliveryStack {
       developmentBranch: stagingBranch,
     });
 
-    const checks = requiredStatusChecks();
+    const pipeline = servicePipelineProps(config, service);
+    const checks = requiredStatusChecks(pipeline);
     const { approvals } = github.branchRules;
     const bypass = github.managedFiles.bypass;
     // The rules take effect once both long-lived branches exist, so creating develop is never blocked.
@@ -97,7 +98,7 @@ export class GithubStack extends DeliveryStack {
     new ActionsSecrets(this, `${service.name}-secrets`, {
       repository: repository.name,
       serviceName: service.name,
-      names: [...new Set([...service.secrets.repository, ...pipelineSecretNames()])],
+      names: [...new Set([...service.secrets.repository, ...pipelineSecrets(pipeline).repository])],
     });
     new ActionsVariables(this, `${service.name}-variables`, {
       repository: repository.name,
@@ -111,7 +112,7 @@ export class GithubStack extends DeliveryStack {
 
     const owners = github.codeOwners;
     const files: ManagedFile[] = [
-      ...serviceWorkflowFiles(servicePipelineProps(config, service)),
+      ...serviceWorkflowFiles(pipeline),
       ...serviceContainerFiles(containerFilesOf(config, service)),
       securityPolicyFile({
         repository: `${github.owner}/${service.repository}`,
@@ -161,7 +162,11 @@ export function servicePipelineProps(config: DeliveryConfig, service: ServiceCon
     owner: config.github.owner,
     repository: service.repository,
     image: service.image,
-    healthCheckPaths: [...new Set([service.healthPaths.startup, service.healthPaths.readiness])],
+    healthCheckPaths: [
+      ...new Set([service.healthPaths.startup, service.healthPaths.readiness, service.healthPaths.liveness]),
+    ],
+    port: service.port,
+    signing: config.github.signing ?? defaultSigningMode(config.github.visibility),
     staging: environment("staging"),
     production: environment("production"),
   };

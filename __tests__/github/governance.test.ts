@@ -1,4 +1,5 @@
-import { pipelineSecretNames, requiredStatusChecks } from "../../renderers/workflows";
+import { pipelineSecrets, requiredStatusChecks } from "../../renderers/workflows";
+import { servicePipelineProps } from "../../stacks/github-stack";
 import { DERIVED_ENVIRONMENT_VARIABLES } from "../../lib/config";
 import { loadDefaultConfig, stackOf, synthesizeDefaultConfig } from "../support/synth";
 import { dataSourcesOf, onlyResourceOf, resourcesOf, type Block, type TerraformJson } from "../support/terraform-json";
@@ -12,9 +13,12 @@ const config = loadDefaultConfig();
 const SECRET_VALUES: Record<string, string> = Object.fromEntries(
   [
     ...config.services.flatMap((service) =>
-      [...service.secrets.repository, ...service.secrets.environment, ...pipelineSecretNames()].map((name) =>
-        secretVariableName(service.name, name),
-      ),
+      [
+        ...service.secrets.repository,
+        ...service.secrets.environment,
+        ...pipelineSecrets(servicePipelineProps(config, service)).repository,
+        ...pipelineSecrets().environment,
+      ].map((name) => secretVariableName(service.name, name)),
     ),
     "kubernetes_host",
     "kubernetes_cluster_ca_certificate",
@@ -328,11 +332,31 @@ describe("secrets and variables", () => {
     expect(Object.keys(SECRET_VALUES).length).toBeGreaterThan(10);
   });
 
-  it("declares the configured repository secrets and every secret the pipeline reads", () => {
+  it("declares the configured repository secrets and the pipeline's repository-level ones", () => {
     const names = resourcesOf(github, "github_actions_secret").map((secret) => secret.body.secret_name);
-    expect(new Set(names)).toEqual(new Set([...(service?.secrets.repository ?? []), ...pipelineSecretNames()]));
+    const pipeline = service === undefined ? {} : servicePipelineProps(config, service);
+    expect(new Set(names)).toEqual(
+      new Set([...(service?.secrets.repository ?? []), ...pipelineSecrets(pipeline).repository]),
+    );
     expect(names).toHaveLength(new Set(names).size);
   });
+
+  it("declares no credential that can change an environment as a repository secret", () => {
+    const repositoryLevel = resourcesOf(github, "github_actions_secret").map((secret) => secret.body.secret_name);
+    expect(repositoryLevel).not.toContain("TF_API_TOKEN");
+    expect(pipelineSecrets().environment).toEqual(["TF_API_TOKEN"]);
+  });
+
+  it.each(["staging", "production"])(
+    "declares the Terraform Cloud token as a secret of the %s environment only",
+    (id) => {
+      const secrets = resourcesOf(stackOf(app, id), "github_actions_environment_secret").filter(
+        (secret) => secret.body.secret_name === "TF_API_TOKEN",
+      );
+      expect(secrets.map((secret) => secret.body.environment)).toEqual(config.services.map(() => expect.anything()));
+      expect(secrets).toHaveLength(config.services.length);
+    },
+  );
 
   it.each([
     ["github", "github_actions_secret"],
@@ -350,7 +374,7 @@ describe("secrets and variables", () => {
   it("declares the configured environment secrets in each environment", () => {
     for (const stack of [staging, production]) {
       const names = resourcesOf(stack, "github_actions_environment_secret").map((secret) => secret.body.secret_name);
-      expect(names.sort()).toEqual([...(service?.secrets.environment ?? [])].sort());
+      expect(names.sort()).toEqual([...(service?.secrets.environment ?? []), ...pipelineSecrets().environment].sort());
     }
   });
 

@@ -1,7 +1,13 @@
 import { renderYaml } from "./yaml-output";
 
-/** The ecosystems Dependabot keeps current in a service repository: the spec's stack. */
-export const DEPENDABOT_ECOSYSTEMS = ["github-actions", "docker", "uv"] as const;
+/**
+ * The ecosystems Dependabot keeps current in a service repository: only the service's own
+ * dependencies (uv). The workflows and the Dockerfile are managed files: a Dependabot pull request
+ * on them would be overwritten by the next apply, so their action and image pins are updated
+ * here, in the pin tables (`pins.ts`, `lib/domain/pinned-images.ts`), and reach every repository
+ * with the next apply.
+ */
+export const DEPENDABOT_ECOSYSTEMS = ["uv"] as const;
 export type DependabotEcosystem = (typeof DEPENDABOT_ECOSYSTEMS)[number] | "npm";
 
 /**

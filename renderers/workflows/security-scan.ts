@@ -54,12 +54,7 @@ export function securityScanWorkflow(props: ServicePipelineProps): Workflow {
               "exit-code": 0,
             },
           }),
-          new Step({
-            name: "Upload to code scanning",
-            if: "steps.deployed.outputs.digest != ''",
-            uses: "github/codeql-action/upload-sarif",
-            with: { sarif_file: "trivy-image.sarif", category: "trivy-deployed-image" },
-          }),
+          sarifUploadStep(props, "trivy-image.sarif", "trivy-deployed-image", "steps.deployed.outputs.digest != ''"),
         ],
       }),
       dependencies: new Job({
@@ -80,11 +75,7 @@ export function securityScanWorkflow(props: ServicePipelineProps): Workflow {
               "exit-code": 0,
             },
           }),
-          new Step({
-            name: "Upload to code scanning",
-            uses: "github/codeql-action/upload-sarif",
-            with: { sarif_file: "trivy-dependencies.sarif", category: "trivy-dependencies" },
-          }),
+          sarifUploadStep(props, "trivy-dependencies.sarif", "trivy-dependencies"),
           setupUvStep(),
           dependencyAuditStep(),
         ],
@@ -112,5 +103,27 @@ export function securityScanWorkflow(props: ServicePipelineProps): Workflow {
         ],
       }),
     },
+  });
+}
+
+/**
+ * The SARIF report to code scanning where the repository has it; elsewhere the upload would fail
+ * every week, so the report is kept as an artifact of the run instead.
+ */
+function sarifUploadStep(props: ServicePipelineProps, file: string, category: string, condition?: string): Step {
+  const when = condition === undefined ? {} : { if: condition };
+  if (props.codeScanning === false) {
+    return new Step({
+      name: "Keep the report (no code scanning in this repository)",
+      ...when,
+      uses: "actions/upload-artifact",
+      with: { name: category, path: file, "if-no-files-found": "ignore", "retention-days": 90 },
+    });
+  }
+  return new Step({
+    name: "Upload to code scanning",
+    ...when,
+    uses: "github/codeql-action/upload-sarif",
+    with: { sarif_file: file, category },
   });
 }

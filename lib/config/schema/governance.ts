@@ -1,4 +1,5 @@
 import { REPOSITORY_VISIBILITIES } from "../../domain/github-plan";
+import { SIGNING_MODES } from "../../domain/image-signing";
 import { z } from "zod";
 import { PIPELINE_VARIABLE_NAMES } from "../../../renderers/workflows/pipeline-variables";
 import { githubLogin, githubTeamSlug } from "./primitives";
@@ -105,6 +106,13 @@ export const githubGovernanceFields = {
    * need GitHub Advanced Security (Secret Protection). `false` leaves the setting as it is.
    */
   secretScanning: z.boolean().default(true),
+  /**
+   * How the pipeline signs images (README: Signing images): `keyless` (public Sigstore; the public
+   * transparency log names the repository) or `key` (a cosign key pair in repository secrets, no
+   * public log). @default `defaultSigningMode(visibility)`: keyless for public repositories, key
+   * for private and internal ones
+   */
+  signing: z.enum(SIGNING_MODES, { error: `must be one of: ${SIGNING_MODES.join(", ")}` }).optional(),
   branchRules,
   /** @default the production environment's reviewers */
   codeOwners: codeOwners.optional(),
