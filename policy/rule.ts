@@ -1,3 +1,4 @@
+import type { PolicyRuleId } from "../lib/domain/policy-rule-ids";
 import type { SynthesizedStack } from "./synthesized-stack";
 
 /** Errors fail synth; warnings are printed and let it pass. */
@@ -21,7 +22,7 @@ export interface Violation {
 /** A check of synthesized Terraform, with what motivates it and how to fix what it finds. */
 export interface PolicyRule {
   /** Stable id, used in reports and suppressions: `WF001`, `GH005`, `K8S010`, `TF001`. */
-  readonly id: string;
+  readonly id: PolicyRuleId;
   readonly severity: Severity;
   /** One line: what the rule requires. */
   readonly description: string;
@@ -30,6 +31,35 @@ export interface PolicyRule {
   readonly fix: string;
   /** The violations in one stack; reads only the synthesized JSON. */
   readonly check: (stack: SynthesizedStack) => readonly Violation[];
+}
+
+/** Where a violation of an item lies and how its message starts. */
+export interface ItemLabel {
+  readonly address: string;
+  /** The start of each message: `environment 'production' of repository 'orders-api'`. */
+  readonly label: string;
+  /** Said in brackets after the problem: what else a reader needs to fix it. */
+  readonly detail?: string;
+}
+
+/**
+ * A rule's check over the items of a stack (production environments, deployments, default
+ * branches): each problem the check finds with an item is a violation at the item's address.
+ */
+export function checkEach<T>(
+  itemsOf: (stack: SynthesizedStack) => readonly T[],
+  labelOf: (item: T) => ItemLabel,
+  check: (item: T) => string | undefined,
+): (stack: SynthesizedStack) => Violation[] {
+  return (stack) =>
+    itemsOf(stack).flatMap((item) => {
+      const problem = check(item);
+      if (problem === undefined) {
+        return [];
+      }
+      const { address, label, detail } = labelOf(item);
+      return [{ address, message: `${label} ${problem}${detail === undefined ? "" : ` (${detail})`}` }];
+    });
 }
 
 export const SOURCES = {

@@ -395,12 +395,12 @@ describe("the version step (git tags -> semantic version)", () => {
       GITHUB_OUTPUT: output,
     });
     expect(result.code).toBe(0);
-    const outputs = Object.fromEntries(
+    const outputs: Record<string, string> = Object.fromEntries(
       fs
         .readFileSync(output, "utf8")
         .trim()
         .split("\n")
-        .map((line) => line.split("=", 2)),
+        .map((line): [string, string] => [line.slice(0, line.indexOf("=")), line.slice(line.indexOf("=") + 1)]),
     );
     expect(outputs).toEqual({ version, "image-tag": version.replace("+", "_"), release, minor });
   });

@@ -8,7 +8,7 @@ import { renderYaml } from "./yaml-output";
  * with the next apply.
  */
 export const DEPENDABOT_ECOSYSTEMS = ["uv"] as const;
-export type DependabotEcosystem = (typeof DEPENDABOT_ECOSYSTEMS)[number] | "npm";
+export type DependabotEcosystem = (typeof DEPENDABOT_ECOSYSTEMS)[number] | "github-actions" | "docker" | "npm";
 
 /**
  * Days a new release must have been public before Dependabot proposes it: most malicious releases

@@ -6,12 +6,8 @@ import { containerJob } from "./container-job";
 import { publishJob } from "./publish-job";
 import { qualityJob } from "./quality-job";
 import { testsJob } from "./tests-job";
-
-/** Branches whose pushes build release candidates (`release/1.4.0` -> `1.4.0-rc.<n>`). */
-export const RELEASE_BRANCHES = "release/**";
-
-/** Tags whose pushes publish their own version (`v1.4.0`, `v1.5.0-rc.1`, `v2.0.0+build.7`). */
-export const RELEASE_TAGS = "v*";
+import { ENVIRONMENT_NAMES } from "../../../lib/domain/environments";
+import { RELEASE_BRANCH_FILTER, RELEASE_BRANCH_REF_PREFIX, RELEASE_TAG_PATTERN } from "../../../lib/domain/git-refs";
 
 /**
  * The service's CI/CD workflow: quality, CodeQL (where code scanning is available), tests and the
@@ -25,28 +21,28 @@ export const RELEASE_TAGS = "v*";
 export function serviceCiWorkflow(props: ServicePipelineProps): Workflow {
   const stagingBranch = props.staging.branch;
   const productionBranch = props.production.branch;
-  const pushBranches = [...new Set([productionBranch, stagingBranch, RELEASE_BRANCHES])];
+  const pushBranches = [...new Set([productionBranch, stagingBranch, RELEASE_BRANCH_FILTER])];
   const onBranch = (branch: string) => `github.ref == 'refs/heads/${branch}'`;
   // The refs that may publish: the same ones the push filter admits. A manual run on any other
   // branch would otherwise push and sign an image of unreviewed code.
   const releaseRefs = [
     ...[productionBranch, stagingBranch].map(onBranch),
-    "startsWith(github.ref, 'refs/heads/release/')",
+    `startsWith(github.ref, '${RELEASE_BRANCH_REF_PREFIX}')`,
     "startsWith(github.ref, 'refs/tags/v')",
   ].join(" || ");
   return new Workflow({
     name: "CI/CD",
     on: {
       pull_request: {},
-      push: { branches: pushBranches, tags: [RELEASE_TAGS] },
+      push: { branches: pushBranches, tags: [RELEASE_TAG_PATTERN] },
       workflow_dispatch: {
         inputs: {
           environment: {
             description: "Environment to deploy this ref to (production deploys to staging first)",
             type: "choice",
             required: true,
-            default: "staging",
-            options: ["staging", "production"],
+            default: ENVIRONMENT_NAMES[0],
+            options: [...ENVIRONMENT_NAMES],
           },
         },
       },
@@ -69,7 +65,7 @@ export function serviceCiWorkflow(props: ServicePipelineProps): Workflow {
         publishJob: "publish",
         if: [
           `(github.event_name == 'workflow_dispatch' && (${releaseRefs}) && !startsWith(github.ref, 'refs/tags/'))`,
-          `(github.event_name == 'push' && (${[onBranch(stagingBranch), onBranch(productionBranch), "startsWith(github.ref, 'refs/heads/release/')"].join(" || ")}))`,
+          `(github.event_name == 'push' && (${[onBranch(stagingBranch), onBranch(productionBranch), `startsWith(github.ref, '${RELEASE_BRANCH_REF_PREFIX}')`].join(" || ")}))`,
         ].join(" || "),
       }),
       "deploy-production": deploymentJob({
