@@ -22,9 +22,11 @@ import { serviceContainerFiles, type ServiceContainerProps } from "../renderers/
 import { codeOwnersFile, securityPolicyFile } from "../renderers/github";
 import {
   defaultSigningMode,
+  githubFeatures,
   RELEASE_BRANCH_PATTERN,
   RELEASE_TAG_PATTERN,
   type EnvironmentName,
+  type GithubLicences,
   type ManagedFile,
 } from "../lib/domain";
 
@@ -37,7 +39,7 @@ export class GithubStack extends DeliveryStack {
   constructor(scope: Construct, id: string, props: GithubStackProps) {
     super(scope, id, props);
     const { config } = props;
-    githubProvider(this, config.github.owner);
+    githubProvider(this, config.github);
 
     for (const service of config.services) {
       this.governRepository(config, service, props.backend);
@@ -45,23 +47,35 @@ export class GithubStack extends DeliveryStack {
   }
 
   private governRepository(config: DeliveryConfig, service: ServiceConfig, backend: StateBackend): void {
+    const repository = this.repositoryOf(config, service);
+    this.branchRules(config, service, repository);
+    this.actionsSettings(config, service, repository, backend);
+    this.managedFiles(config, service, repository);
+  }
+
+  /** The repository with its shared settings, the features the plan and licences allow. */
+  private repositoryOf(config: DeliveryConfig, service: ServiceConfig): ServiceRepository {
     const { github } = config;
-    const productionBranch = config.environments.production.branch;
-    const stagingBranch = config.environments.staging.branch;
-    const repository = new ServiceRepository(this, service.name, {
+    return new ServiceRepository(this, service.name, {
       name: service.repository,
       description: `${service.name}: containerised Python web service`,
       visibility: github.visibility,
-      secretScanning: github.secretScanning,
+      licences: licencesOf(config),
+      features: github.features,
+      homepageUrl: service.homepage ?? service.environments.production.url,
       adopt: service.adoptRepository,
-      defaultBranch: productionBranch,
-      developmentBranch: stagingBranch,
+      defaultBranch: config.environments.production.branch,
+      developmentBranch: config.environments.staging.branch,
     });
+  }
 
-    const pipeline = servicePipelineProps(config, service);
-    const checks = requiredStatusChecks(pipeline);
-    const { approvals } = github.branchRules;
-    const bypass = github.managedFiles.bypass;
+  /** Rulesets of the production, staging and release branches, and of release tags. */
+  private branchRules(config: DeliveryConfig, service: ServiceConfig, repository: ServiceRepository): void {
+    const productionBranch = config.environments.production.branch;
+    const stagingBranch = config.environments.staging.branch;
+    const checks = requiredStatusChecks(servicePipelineProps(config, service));
+    const { approvals } = config.github.branchRules;
+    const bypass = config.github.managedFiles.bypass;
     // The rules take effect once both long-lived branches exist, so creating develop is never blocked.
     const ruleDependencies = [repository.developmentBranch];
     new ProtectedBranch(this, `${service.name}-production-branch`, {
@@ -94,11 +108,25 @@ export class GithubStack extends DeliveryStack {
       name: "release tags",
       tags: [RELEASE_TAG_PATTERN],
     });
+  }
 
+  /** Repository-level Actions secrets and variables. */
+  private actionsSettings(
+    config: DeliveryConfig,
+    service: ServiceConfig,
+    repository: ServiceRepository,
+    backend: StateBackend,
+  ): void {
     new ActionsSecrets(this, `${service.name}-secrets`, {
       repository: repository.name,
       serviceName: service.name,
-      names: [...new Set([...service.secrets.repository, ...pipelineSecrets(pipeline).repository])],
+      // Only what cannot change an environment: its credentials are secrets of the environment.
+      names: [
+        ...new Set([
+          ...service.secrets.repository,
+          ...pipelineSecrets(servicePipelineProps(config, service)).repository,
+        ]),
+      ],
     });
     new ActionsVariables(this, `${service.name}-variables`, {
       repository: repository.name,
@@ -109,10 +137,17 @@ export class GithubStack extends DeliveryStack {
         ...(backend.kind === "cloud" ? pipelineVariables(backend) : {}),
       },
     });
+  }
 
+  /** The pipeline, container files, SECURITY.md and CODEOWNERS, delivered to both long-lived branches. */
+  private managedFiles(config: DeliveryConfig, service: ServiceConfig, repository: ServiceRepository): void {
+    const { github } = config;
+    const productionBranch = config.environments.production.branch;
+    const stagingBranch = config.environments.staging.branch;
+    const bypass = github.managedFiles.bypass;
     const owners = github.codeOwners;
     const files: ManagedFile[] = [
-      ...serviceWorkflowFiles(pipeline),
+      ...serviceWorkflowFiles(servicePipelineProps(config, service)),
       ...serviceContainerFiles(containerFilesOf(config, service)),
       securityPolicyFile({
         repository: `${github.owner}/${service.repository}`,
@@ -148,6 +183,11 @@ export class GithubStack extends DeliveryStack {
   }
 }
 
+/** What the organisation declares it has bought. */
+export function licencesOf(config: DeliveryConfig): GithubLicences {
+  return { plan: config.github.plan, ...config.github.advancedSecurity };
+}
+
 /** What a service's pipeline needs from the configuration. */
 export function servicePipelineProps(config: DeliveryConfig, service: ServiceConfig): ServicePipelineProps {
   const environment = (name: EnvironmentName) => ({
@@ -166,6 +206,7 @@ export function servicePipelineProps(config: DeliveryConfig, service: ServiceCon
       ...new Set([service.healthPaths.startup, service.healthPaths.readiness, service.healthPaths.liveness]),
     ],
     port: service.port,
+    codeScanning: githubFeatures(config.github.visibility, licencesOf(config)).codeScanning,
     signing: config.github.signing ?? defaultSigningMode(config.github.visibility),
     staging: environment("staging"),
     production: environment("production"),
@@ -180,5 +221,6 @@ function containerFilesOf(config: DeliveryConfig, service: ServiceConfig): Servi
     debugPort: service.container.debugPort,
     asgiApp: service.container.asgiApp,
     livenessPath: service.healthPaths.liveness,
+    shutdown: service.shutdown,
   };
 }

@@ -84,15 +84,13 @@ describe("repository settings", () => {
     });
   });
 
-  it("turns on vulnerability alerts, Dependabot security updates, secret scanning and push protection", () => {
+  it("turns on vulnerability alerts and Dependabot security updates, and no licence-only feature without a declared licence", () => {
     expect(repository.vulnerability_alerts).toBe(true);
     expect(onlyResourceOf(github, "github_repository_dependabot_security_updates").body).toMatchObject({
       enabled: true,
     });
-    expect(repository.security_and_analysis).toEqual({
-      secret_scanning: { status: "enabled" },
-      secret_scanning_push_protection: { status: "enabled" },
-    });
+    // The default config declares no Advanced Security product for its private repository.
+    expect(repository.security_and_analysis).toBeUndefined();
   });
 
   it("archives instead of deleting on destroy, and refuses to plan the repository's destruction", () => {
@@ -151,7 +149,10 @@ describe("branch rules", () => {
         required_check: { context: string; integration_id: number }[];
         strict_required_status_checks_policy: boolean;
       };
-      expect(checks.required_check.map((check) => check.context)).toEqual(requiredStatusChecks());
+      const pipeline = config.services[0] === undefined ? {} : servicePipelineProps(config, config.services[0]);
+      // The default config's private repository has no GitHub Code Security: no CodeQL check.
+      expect(checks.required_check.map((check) => check.context)).toEqual(requiredStatusChecks(pipeline));
+      expect(requiredStatusChecks(pipeline)).toEqual(["quality", "tests", "container"]);
       expect(new Set(checks.required_check.map((check) => check.integration_id))).toEqual(new Set([15368]));
       expect(checks.strict_required_status_checks_policy).toBe(true);
     }
@@ -407,6 +408,7 @@ describe("secrets and variables", () => {
       K8S_NAMESPACE: "orders-production",
       APP_URL: "https://orders.example.com",
       LOG_LEVEL: "info",
+      ROLLBACK_WINDOW_MINUTES: "30",
     });
     expect(Object.keys(variables(production))).toEqual(expect.arrayContaining([...DERIVED_ENVIRONMENT_VARIABLES]));
   });

@@ -52,7 +52,9 @@ const [service] = config.services;
 if (service === undefined) {
   throw new Error("the default config has no service");
 }
-const props = servicePipelineProps(config, service);
+// The default config's repository is private without GitHub Code Security (no CodeQL there, see
+// "licence-aware steps"); most of this file describes the full pipeline of a repository with it.
+const props = { ...servicePipelineProps(config, service), codeScanning: true };
 const files = serviceWorkflowFiles(props);
 const fileText = (path: string): string => {
   const file = files.find((candidate) => candidate.path === path);
@@ -115,7 +117,7 @@ describe("the service repository's pipeline files", () => {
   });
 
   it("is the same text for the same config", () => {
-    expect(serviceWorkflowFiles(servicePipelineProps(config, service))).toEqual(files);
+    expect(serviceWorkflowFiles({ ...servicePipelineProps(config, service), codeScanning: true })).toEqual(files);
   });
 
   it("only uses actions from the pin table", () => {
@@ -701,7 +703,14 @@ describe("licence-aware steps", () => {
   const ciWithout = parse(withoutCodeScanning[0]?.content ?? "") as ParsedWorkflow;
   const scanWithout = parse(withoutCodeScanning[1]?.content ?? "") as ParsedWorkflow;
 
-  it("runs and requires CodeQL where the repository has code scanning (the default)", () => {
+  it("follows the declared plan and licences: no code scanning for the default private repository", () => {
+    expect(servicePipelineProps(config, service).codeScanning).toBe(false);
+    const licensed = configWith([["github", "advancedSecurity"], { codeSecurity: true }]);
+    const licensedService = licensed.services[0];
+    expect(licensedService && servicePipelineProps(licensed, licensedService).codeScanning).toBe(true);
+  });
+
+  it("runs and requires CodeQL where the repository has code scanning (the props' default)", () => {
     expect(Object.keys(ci.jobs)).toContain("codeql");
     expect(requiredStatusChecks()).toContain("codeql-analysis");
     expect(jobOf(ci, "publish").needs).toContain("codeql");

@@ -31,7 +31,12 @@ export function securityScanWorkflow(props: ServicePipelineProps): Workflow {
       image: new Job({
         name: "deployed image",
         // security-events: write uploads the SARIF; deployments: read finds the deployed digest.
-        permissions: { contents: "read", packages: "read", deployments: "read", "security-events": "write" },
+        permissions: {
+          contents: "read",
+          packages: "read",
+          deployments: "read",
+          ...(props.codeScanning === false ? {} : { "security-events": "write" as const }),
+        },
         timeoutMinutes: 30,
         env: { IMAGE: props.image },
         steps: [
@@ -59,7 +64,10 @@ export function securityScanWorkflow(props: ServicePipelineProps): Workflow {
       }),
       dependencies: new Job({
         name: "dependencies",
-        permissions: { contents: "read", "security-events": "write" },
+        permissions: {
+          contents: "read",
+          ...(props.codeScanning === false ? {} : { "security-events": "write" as const }),
+        },
         timeoutMinutes: 30,
         steps: [
           checkoutStep(),

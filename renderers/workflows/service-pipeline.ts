@@ -1,5 +1,6 @@
 import { SIGNING_KEY_SECRETS } from "../../lib/domain/image-signing";
 import type { ManagedFile } from "../../lib/domain/managed-file";
+import { PIPELINE_ENVIRONMENT_SECRET_NAMES, PIPELINE_REPOSITORY_SECRET_NAMES } from "../../lib/domain/reserved-names";
 import { dependabotConfig } from "./dependabot";
 import { validatePipelineProps, type ServicePipelineProps } from "./pipeline-props";
 import {
@@ -7,7 +8,6 @@ import {
   notifyScript,
   TERRAFORM_CLOUD_SCRIPT_PATH,
   terraformCloudScript,
-  WEBHOOK_SECRETS,
 } from "./repository-scripts";
 import { securityScanWorkflow } from "./security-scan";
 import { mergeChecks } from "./service-ci/merge-checks";
@@ -64,7 +64,7 @@ export interface PipelineSecrets {
  */
 export function pipelineSecrets(props: Pick<ServicePipelineProps, "signing"> = {}): PipelineSecrets {
   return {
-    repository: [...WEBHOOK_SECRETS, ...(props.signing === "key" ? SIGNING_KEY_SECRETS : [])],
-    environment: ["TF_API_TOKEN"],
+    repository: [...PIPELINE_REPOSITORY_SECRET_NAMES, ...(props.signing === "key" ? SIGNING_KEY_SECRETS : [])],
+    environment: [...PIPELINE_ENVIRONMENT_SECRET_NAMES],
   };
 }
