@@ -585,6 +585,24 @@ describe("a synth that succeeds", () => {
     expect(leftoversBeside(space.outdir)).toEqual([]);
   });
 
+  it("replaces the tree a symbolic link cdktf.out points to, keeps the link, and keeps symbolic links in .terraform/", async () => {
+    const space = workspace(MINIMAL_CONFIG_TEXT);
+    const elsewhere = fs.mkdtempSync(path.join(os.tmpdir(), "linked-output-"));
+    const target = path.join(elsewhere, "out");
+    fs.renameSync(space.outdir, target);
+    fs.symlinkSync(target, space.outdir);
+    fs.symlinkSync("/plugin-cache/provider", path.join(target, "stacks/staging/.terraform/cached-provider"));
+    const outcome = await synth(space, { env: { DELIVERY_QUIET: "1" } });
+    expect(outcome).toEqual({ code: 0, stderr: "" });
+    expect(fs.lstatSync(space.outdir).isSymbolicLink()).toBe(true);
+    expect(fs.existsSync(path.join(target, "stacks/github/cdk.tf.json"))).toBe(true);
+    expect(fs.readlinkSync(path.join(target, "stacks/staging/.terraform/cached-provider"))).toBe(
+      "/plugin-cache/provider",
+    );
+    expect(fs.readdirSync(elsewhere)).toEqual(["out"]);
+    expect(leftoversBeside(space.outdir)).toEqual([]);
+  });
+
   it("warns about a variable value shaped like a credential without repeating it, and still synthesizes", async () => {
     const space = workspace(
       editedDefaultConfig([
