@@ -5,7 +5,7 @@ import { configWith, editedDefaultConfig } from "../support/config-text";
 describe("governance defaults", () => {
   const minimal = parseConfig(
     [
-      "github: { owner: acme }",
+      "github: { owner: acme, plan: enterprise }",
       "services: [{ name: api }]",
       "environments: { production: { approval: { reviewers: { users: [octocat], teams: [leads] } } } }",
     ].join("\n"),
@@ -16,8 +16,12 @@ describe("governance defaults", () => {
     expect(minimal.github.branchRules.approvals).toEqual({ production: 2, staging: 1, release: 2 });
   });
 
-  it("creates private repositories with secret scanning, and no bypass for managed files", () => {
-    expect(minimal.github).toMatchObject({ visibility: "private", secretScanning: true, managedFiles: {} });
+  it("creates private repositories, declares no Advanced Security product, and no bypass for managed files", () => {
+    expect(minimal.github).toMatchObject({
+      visibility: "private",
+      advancedSecurity: { secretProtection: false, codeSecurity: false },
+      managedFiles: {},
+    });
     expect(minimal.services[0]?.adoptRepository).toBe(false);
   });
 
