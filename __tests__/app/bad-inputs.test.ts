@@ -6,6 +6,7 @@ import * as fs from "node:fs";
 import nodeFs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import { STACK_IDS } from "../../lib/app/app";
 import { NODE_FILE_SYSTEM, type OutputFileSystem } from "../../lib/app/output-directory";
 import { runSynthCommand, type SynthCommandContext } from "../../lib/app/synth-command";
 import { editedDefaultConfig, MINIMAL_CONFIG_TEXT } from "../support/config-text";
@@ -241,7 +242,7 @@ describe("names that collide once derived", () => {
     [
       "rejects a secret that derives another service's image variable",
       [[["services", 1], { name: "orders", secrets: { environment: ["API_IMAGE"] } }]],
-      /services\[1\]\.secrets\.environment\[0\]: derives the Terraform variable 'orders_api_image'.*services\[0\]\.name \(the image or colour variable of service 'orders-api'\)/,
+      /services\[1\]\.secrets\.environment\[0\]: derives the Terraform variable 'orders_api_image'.*services\[0\]\.name \(the image, colour or replica-floor variable of service 'orders-api'\)/,
     ],
     [
       "rejects a secret that derives a provider credential variable",
@@ -563,20 +564,17 @@ describe("a synth that succeeds", () => {
     const outcome = await synth(space);
     expect(outcome.code).toBe(0);
     expect(outcome.stderr).toMatch(
-      /^synth: done: 4 stacks, \d+ resources and data sources in .*cdktf\.out \(\d+\.\d\d s\)$/m,
+      new RegExp(
+        `^synth: done: ${STACK_IDS.length} stacks, \\d+ resources and data sources in .*cdktf\\.out \\(\\d+\\.\\d\\d s\\)$`,
+        "m",
+      ),
     );
     const after = treeOf(space.outdir);
     expect(
       Object.keys(after)
         .filter((entry) => entry.endsWith(".json"))
         .sort(),
-    ).toEqual([
-      "manifest.json",
-      "stacks/development/cdk.tf.json",
-      "stacks/github/cdk.tf.json",
-      "stacks/production/cdk.tf.json",
-      "stacks/staging/cdk.tf.json",
-    ]);
+    ).toEqual(["manifest.json", ...STACK_IDS.map((id) => `stacks/${id}/cdk.tf.json`)].sort());
     expect(after["stacks/staging/cdk.tf.json"]).not.toBe(before["stacks/staging/cdk.tf.json"]);
     expect(after["stacks/staging/.terraform/providers/registry.terraform.io/provider"]).toBe(
       before["stacks/staging/.terraform/providers/registry.terraform.io/provider"],

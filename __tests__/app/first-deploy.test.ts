@@ -91,7 +91,7 @@ describe("README: First deploy", () => {
         .split("\n")
         .filter((line) => !line.startsWith("synth: ")),
     ).toEqual([]);
-    expect(result.stderr).toMatch(/^synth: done: 4 stacks, /m);
+    expect(result.stderr).toMatch(/^synth: done: \d+ stacks, /m);
     expect(fs.readdirSync(path.join(outdir, "stacks")).sort()).toEqual([
       "development",
       "github",
