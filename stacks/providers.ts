@@ -1,15 +1,38 @@
 import { DockerProvider } from "@cdktf/provider-docker/lib/provider";
 import { GithubProvider } from "@cdktf/provider-github/lib/provider";
 import { KubernetesProvider } from "@cdktf/provider-kubernetes/lib/provider";
+import { TerraformStack } from "cdktf";
 import type { Construct } from "constructs";
 import { SensitiveVariable } from "../constructs/terraform";
+import { PROVIDER_REQUIREMENTS } from "../lib/domain";
 
 /**
- * The GitHub provider with no credential in the output: it reads `GITHUB_TOKEN` (a token with
- * `repo` and `workflow` scopes, or a GitHub App installation) from the environment at plan time.
+ * Writes the provider's full source address and version constraint into the stack's
+ * `required_providers`, replacing the exact version the bindings were generated from.
  */
-export function githubProvider(scope: Construct, owner: string): GithubProvider {
-  return new GithubProvider(scope, "github", { owner });
+function requireProvider(scope: Construct, name: keyof typeof PROVIDER_REQUIREMENTS): void {
+  const { source, version } = PROVIDER_REQUIREMENTS[name];
+  TerraformStack.of(scope).addOverride(`terraform.required_providers.${name}`, { source, version });
+}
+
+/**
+ * The GitHub provider with no credential in the output. With `app` (the default) it signs in as a
+ * GitHub App installation: the empty `app_auth` block makes the provider read `GITHUB_APP_ID`,
+ * `GITHUB_APP_INSTALLATION_ID` and `GITHUB_APP_PEM_FILE` from the environment
+ * (github/provider.go:96-124 at v6.10.0; a PEM with literal `\n` is accepted, :397-401), so the
+ * credential is short-lived and scoped to the installation's repositories and permissions. With
+ * `token` it reads `GITHUB_TOKEN`. README "Credentials" lists the permissions each stack needs.
+ */
+export function githubProvider(
+  scope: Construct,
+  github: { readonly owner: string; readonly authentication: "app" | "token" },
+): GithubProvider {
+  requireProvider(scope, "github");
+  const provider = new GithubProvider(scope, "github", { owner: github.owner });
+  if (github.authentication === "app") {
+    provider.addOverride("app_auth", {});
+  }
+  return provider;
 }
 
 /**
@@ -32,6 +55,7 @@ export function kubernetesProvider(scope: Construct, level: "namespace" | "clust
         ? "Bearer token of a cluster-level identity that may write namespaces, resource quotas, limit ranges and RBAC"
         : "Bearer token of the environment's delivery-deployer service account (its namespaced Role only)",
   });
+  requireProvider(scope, "kubernetes");
   return new KubernetesProvider(scope, "kubernetes", {
     host: host.stringValue,
     clusterCaCertificate: clusterCaCertificate.stringValue,
@@ -45,6 +69,7 @@ export function kubernetesProvider(scope: Construct, level: "namespace" | "clust
  * public and pinned by digest.
  */
 export function localDockerProvider(scope: Construct): DockerProvider {
+  requireProvider(scope, "docker");
   return new DockerProvider(scope, "docker", {});
 }
 
