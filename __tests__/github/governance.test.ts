@@ -1,5 +1,5 @@
 import { pipelineSecretNames, requiredStatusChecks } from "../../renderers/workflows";
-import { DERIVED_ENVIRONMENT_VARIABLES } from "../../lib/config";
+import { DERIVED_ENVIRONMENT_VARIABLES } from "../../lib/domain";
 import { loadDefaultConfig, stackOf, synthesizeDefaultConfig } from "../support/synth";
 import {
   jsonText,
