@@ -1,7 +1,5 @@
 import { execFile, execFileSync } from "node:child_process";
 import * as fs from "node:fs";
-import * as http from "node:http";
-import type { AddressInfo } from "node:net";
 import * as os from "node:os";
 import * as path from "node:path";
 import { parse } from "yaml";
@@ -9,6 +7,7 @@ import { buildDeliveryApp, DEPLOYED_STACK_IDS } from "../../lib/app/app";
 import { synthesizeAllOrNothing } from "../../lib/app/synth";
 import { DRIFT_SCRIPT_PATH, DRIFT_WORKFLOW_PATH, driftWorkflow } from "../../renderers/workflows/drift-detection";
 import { projectPipelineFiles } from "../../renderers/workflows";
+import { startLoopbackApi, type ApiReply } from "../support/loopback-api";
 import { loadDefaultConfig, PROJECT_ROOT } from "../support/synth";
 import { actionlintFindings, actionValidatorErrors, hardeningProblems } from "../support/workflow-checks";
 
@@ -49,7 +48,7 @@ interface FakeApi {
   close(): Promise<void>;
 }
 
-function startFakeApi(): Promise<FakeApi> {
+async function startFakeApi(): Promise<FakeApi> {
   const api = {
     plays: {} as Record<string, FakeRun>,
     created: [] as FakeApi["created"],
@@ -57,61 +56,43 @@ function startFakeApi(): Promise<FakeApi> {
     authorizations: new Set<string | undefined>(),
   };
   const polls = new Map<string, number>();
-  const server = http.createServer((request, response) => {
-    let body = "";
-    request.on("data", (chunk: Buffer) => (body += chunk.toString()));
-    request.on("end", () => {
-      const method = request.method ?? "";
-      const url = request.url ?? "";
-      const send = (status: number, json: unknown) => {
-        response.writeHead(status, { "Content-Type": "application/vnd.api+json" });
-        response.end(JSON.stringify(json));
+  const server = await startLoopbackApi(({ method, url, body, authorization }): ApiReply => {
+    if (method === "POST" && url === "/hook") {
+      api.notifications.push(JSON.parse(body) as { text: string });
+      return { status: 200, json: {} };
+    }
+    api.authorizations.add(authorization);
+    const workspace = /^\/api\/v2\/organizations\/acme\/workspaces\/([^/]+)$/.exec(url)?.[1];
+    if (method === "GET" && workspace !== undefined) {
+      return workspace in api.plays
+        ? { status: 200, json: { data: { id: `ws-${workspace}`, type: "workspaces" } } }
+        : { status: 404, json: { errors: [{ status: "404", title: "not found" }] } };
+    }
+    if (method === "POST" && url === "/api/v2/runs") {
+      const parsed = JSON.parse(body) as {
+        data: { attributes: Record<string, unknown>; relationships: { workspace: { data: { id: string } } } };
       };
-      if (method === "POST" && url === "/hook") {
-        api.notifications.push(JSON.parse(body) as { text: string });
-        return send(200, {});
-      }
-      api.authorizations.add(request.headers.authorization);
-      const workspace = /^\/api\/v2\/organizations\/acme\/workspaces\/([^/]+)$/.exec(url)?.[1];
-      if (method === "GET" && workspace !== undefined) {
-        return workspace in api.plays
-          ? send(200, { data: { id: `ws-${workspace}`, type: "workspaces" } })
-          : send(404, { errors: [{ status: "404", title: "not found" }] });
-      }
-      if (method === "POST" && url === "/api/v2/runs") {
-        const parsed = JSON.parse(body) as {
-          data: { attributes: Record<string, unknown>; relationships: { workspace: { data: { id: string } } } };
-        };
-        const name = parsed.data.relationships.workspace.data.id.replace(/^ws-/, "");
-        api.created.push({ workspace: name, attributes: parsed.data.attributes });
-        return send(201, { data: { id: `run-${name}`, type: "runs" } });
-      }
-      const run = /^\/api\/v2\/runs\/run-(.+)$/.exec(url)?.[1];
-      const play = run === undefined ? undefined : api.plays[run];
-      if (method === "GET" && run !== undefined && play !== undefined) {
-        const poll = polls.get(run) ?? 0;
-        polls.set(run, poll + 1);
-        const status = play.states[Math.min(poll, play.states.length - 1)];
-        return send(200, { data: { id: `run-${run}`, attributes: { status, "has-changes": play.hasChanges } } });
-      }
-      return send(500, { errors: [{ detail: `unexpected ${method} ${url}` }] });
-    });
+      const name = parsed.data.relationships.workspace.data.id.replace(/^ws-/, "");
+      api.created.push({ workspace: name, attributes: parsed.data.attributes });
+      return { status: 201, json: { data: { id: `run-${name}`, type: "runs" } } };
+    }
+    const run = /^\/api\/v2\/runs\/run-(.+)$/.exec(url)?.[1];
+    const play = run === undefined ? undefined : api.plays[run];
+    if (method === "GET" && run !== undefined && play !== undefined) {
+      const poll = polls.get(run) ?? 0;
+      polls.set(run, poll + 1);
+      const status = play.states[Math.min(poll, play.states.length - 1)];
+      return {
+        status: 200,
+        json: { data: { id: `run-${run}`, attributes: { status, "has-changes": play.hasChanges } } },
+      };
+    }
+    return { status: 500, json: { errors: [{ detail: `unexpected ${method} ${url}` }] } };
   });
-  return new Promise((resolve) => {
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as AddressInfo;
-      resolve(
-        Object.assign(api, {
-          url: `http://127.0.0.1:${port}/api/v2`,
-          webhook: `http://127.0.0.1:${port}/hook`,
-          close: () =>
-            new Promise<void>((done) => {
-              server.closeAllConnections();
-              server.close(() => done());
-            }),
-        }),
-      );
-    });
+  return Object.assign(api, {
+    url: `${server.origin}/api/v2`,
+    webhook: `${server.origin}/hook`,
+    close: () => server.close(),
   });
 }
 
