@@ -75,6 +75,14 @@ export const SOURCES = {
     title: `GitHub deployment environments: ${topic}`,
     url: "https://docs.github.com/en/actions/reference/workflows-and-actions/deployments-and-environments",
   }),
+  githubPlans: (topic: string): RuleSource => ({
+    title: `GitHub plans: ${topic}`,
+    url: "https://docs.github.com/en/get-started/learning-about-github/githubs-plans",
+  }),
+  githubProvider: (file: string, topic: string): RuleSource => ({
+    title: `integrations/github provider: ${topic}`,
+    url: `https://github.com/integrations/terraform-provider-github/blob/v6.9.1/${file}`,
+  }),
   podSecurityRestricted: (control: string): RuleSource => ({
     title: `Pod Security Standards (restricted): ${control}`,
     url: "https://kubernetes.io/docs/concepts/security/pod-security-standards/#restricted",

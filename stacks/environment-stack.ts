@@ -1,5 +1,12 @@
 import type { Construct } from "constructs";
-import { ActionsSecrets, ActionsVariables, DeploymentEnvironment, RequiredReviewers } from "../constructs/github";
+import {
+  ActionsSecrets,
+  ActionsVariables,
+  DeploymentEnvironment,
+  GithubStackPrerequisites,
+  RequiredReviewers,
+  ReviewerAccess,
+} from "../constructs/github";
 import {
   NamespaceNetworkPolicies,
   RegistryPullSecret,
@@ -14,6 +21,10 @@ import { DeliveryStack, type DeliveryStackProps } from "./delivery-stack";
 import { githubProvider, kubernetesProvider, registryCredentials, registryProvider } from "./providers";
 import { deployableImages, type DeployableImage } from "./service-images";
 import { RELEASE_BRANCH_PATTERN, RELEASE_TAG_PATTERN, type DeploymentColor, type EnvironmentName } from "../lib/domain";
+
+/** What to run when the github stack's repository or branches are missing. */
+export const GITHUB_STACK_STEP =
+  'Apply the github stack first (README "First deploy", step 2: npx cdktf deploy github), then plan this stack again.';
 
 export interface EnvironmentStackProps extends DeliveryStackProps {
   readonly config: DeliveryConfig;
@@ -32,7 +43,7 @@ export class EnvironmentStack extends DeliveryStack {
     const { config, environment: environmentName } = props;
     const environment = config.environments[environmentName];
 
-    githubProvider(this, config.github.owner);
+    githubProvider(this, config.github);
     kubernetesProvider(this);
     registryProvider(this, registriesOf(config));
 
@@ -58,11 +69,26 @@ export class EnvironmentStack extends DeliveryStack {
     const reviewers =
       users.length + teams.length > 0 ? new RequiredReviewers(this, "reviewers", { users, teams }) : undefined;
     for (const service of config.services) {
+      // The github stack creates the repository and its long-lived branches; without them this
+      // plan stops here, naming the step (README "First deploy").
+      const prerequisites = new GithubStackPrerequisites(this, `${service.name}-prerequisites`, {
+        owner: config.github.owner,
+        repository: service.repository,
+        branches: [environment.branch],
+        step: GITHUB_STACK_STEP,
+      });
+      const access =
+        reviewers !== undefined && config.github.reviewerAccess === "grant"
+          ? new ReviewerAccess(this, `${service.name}-reviewer-access`, { repository: service.repository, reviewers })
+          : undefined;
       const gate = new DeploymentEnvironment(this, `${service.name}-environment`, {
         repository: service.repository,
         environment: environmentName,
         waitTimerMinutes: environment.approval.waitTimerMinutes,
         reviewers,
+        reviewerAccessManagedElsewhere: config.github.reviewerAccess === "managed-elsewhere",
+        preconditions: prerequisites.preconditions,
+        dependsOn: access?.grants,
         deploymentBranches: [
           environment.branch,
           // Production only takes a digest that staging ran first, so builds of the production

@@ -31,8 +31,10 @@ describe("the synthesized app", () => {
     }
   });
 
-  it("writes no credential: the GitHub token comes from the environment, cluster and registry credentials from sensitive variables", () => {
-    expect(stackOf(app, "github").provider?.github).toEqual([{ owner: "acme-platform" }]);
+  it("writes no credential: the GitHub App's comes from the environment, cluster and registry credentials from sensitive variables", () => {
+    // An empty app_auth block: the provider reads GITHUB_APP_ID, GITHUB_APP_INSTALLATION_ID and
+    // GITHUB_APP_PEM_FILE (github/provider.go:96-124 at v6.10.0).
+    expect(stackOf(app, "github").provider?.github).toEqual([{ owner: "acme-platform", app_auth: {} }]);
     for (const id of ["staging", "production"]) {
       const stack = stackOf(app, id);
       expect(stack.provider?.kubernetes).toEqual([

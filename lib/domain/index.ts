@@ -6,6 +6,8 @@ export * from "./pinned-images";
 export * from "./quantity";
 export * from "./github-plan";
 export * from "./variable-names";
+export * from "./terraform-requirements";
+export * from "./version-constraint";
 export * from "./environments";
 export * from "./git-refs";
 export * from "./reserved-names";

@@ -18,3 +18,27 @@ export type DerivedAppSetting = keyof typeof DERIVED_APP_SETTINGS;
 
 /** The repository Actions variables the deploy jobs read to find Terraform Cloud. */
 export const PIPELINE_VARIABLE_NAMES = ["TF_CLOUD_ORGANIZATION", "TF_CLOUD_HOSTNAME"] as const;
+
+/** The repository secrets holding the notification webhooks; either may be empty, which skips that channel. */
+export const WEBHOOK_SECRET_NAMES = ["SLACK_WEBHOOK_URL", "DISCORD_WEBHOOK_URL"] as const;
+
+/**
+ * The repository secrets the generated workflows read: the Terraform Cloud token and the
+ * notification webhooks. The governance constructs declare them in every service repository.
+ */
+export const PIPELINE_SECRET_NAMES = ["TF_API_TOKEN", ...WEBHOOK_SECRET_NAMES] as const;
+
+/**
+ * Terraform variables the stacks declare whatever the configuration says, with what each holds:
+ * a configured name that derives one of these would share its value.
+ */
+export const FIXED_TERRAFORM_VARIABLES = {
+  kubernetes_host: "the Kubernetes API address of the environment stacks",
+  kubernetes_cluster_ca_certificate: "the Kubernetes cluster CA of the environment stacks",
+  kubernetes_token: "the Kubernetes token of the environment stacks",
+  registry_username: "the registry user of the environment stacks",
+  registry_password: "the registry password of the environment stacks",
+  development_postgres_password: "the PostgreSQL password of the development stack",
+  development_redis_password: "the Redis password of the development stack",
+  development_minio_root_password: "the MinIO password of the development stack",
+} as const satisfies Readonly<Record<string, string>>;

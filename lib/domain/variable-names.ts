@@ -1,8 +1,12 @@
 import type { DeploymentColor } from "./environments";
 
-/** `orders-api` -> `orders_api`: a service name in Terraform variable form. */
+/**
+ * `orders-api` -> `orders_api`: a service name in Terraform variable form. Each character maps to
+ * one character, so distinct service names (`a-b`, `a--b`) and distinct secret names (`A_B`, `A__B`)
+ * stay distinct; what joining two of them can still make equal is rejected when the config loads.
+ */
 export function snakeCase(name: string): string {
-  return name.toLowerCase().replace(/[^a-z0-9]+/g, "_");
+  return name.toLowerCase().replace(/[^a-z0-9]/g, "_");
 }
 
 /**
