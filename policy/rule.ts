@@ -111,5 +111,17 @@ export const SOURCES = {
     title: "Terraform: sensitive input variables",
     url: "https://developer.hashicorp.com/terraform/language/values/variables#suppressing-values-in-cli-output",
   }),
+  kubernetesDisruptions: (): RuleSource => ({
+    title: "Kubernetes: specifying a disruption budget (maxUnavailable)",
+    url: "https://kubernetes.io/docs/tasks/run-application/configure-pdb/",
+  }),
+  kubernetesRbac: (): RuleSource => ({
+    title: "Kubernetes RBAC good practices: least privilege",
+    url: "https://kubernetes.io/docs/concepts/security/rbac-good-practices/",
+  }),
+  gatewayApi: (): RuleSource => ({
+    title: "Gateway API: HTTPRoute",
+    url: "https://gateway-api.sigs.k8s.io/api-types/httproute/",
+  }),
   deliverySpec: (topic: string): RuleSource => ({ title: `Delivery spec: ${topic}` }),
 } as const;

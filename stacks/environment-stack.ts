@@ -10,15 +10,16 @@ import {
 import {
   NamespaceNetworkPolicies,
   RegistryPullSecret,
-  RestrictedNamespace,
   ServiceSettings,
   WebService,
   type BlueGreenRollout,
   type RollingRollout,
+  type ServiceRouting,
+  type WorkloadImage,
 } from "../constructs/kubernetes";
 import { type DeliveryConfig, type EnvironmentConfig, type ServiceConfig } from "../lib/config";
 import { DeliveryStack, type DeliveryStackProps } from "./delivery-stack";
-import { githubProvider, kubernetesProvider, registryCredentials, registryProvider } from "./providers";
+import { githubProvider, kubernetesProvider, registryCredentials } from "./providers";
 import { deployableImages, type DeployableImage } from "./service-images";
 import { RELEASE_BRANCH_PATTERN, RELEASE_TAG_PATTERN, type DeploymentColor, type EnvironmentName } from "../lib/domain";
 
@@ -45,16 +46,14 @@ export class EnvironmentStack extends DeliveryStack {
 
     githubProvider(this, config.github);
     kubernetesProvider(this);
-    registryProvider(this, registriesOf(config));
 
-    const namespace = new RestrictedNamespace(this, "namespace", {
-      name: environment.namespace,
-      quota: environment.quota,
-      limitRange: environment.limitRange,
-    });
+    // The namespace, its Pod Security labels, quota and limit range, and the Role this stack's
+    // credential holds, come from the environment's cluster stack (ClusterStack).
+    const namespace = { name: environment.namespace };
     new NamespaceNetworkPolicies(this, "network-policies", {
       namespace: namespace.name,
       egress: environment.network.egress,
+      dns: environment.network.dns,
     });
     const registry = registryCredentials(this);
     const pullSecret = new RegistryPullSecret(this, "registry-credentials", {
@@ -129,7 +128,9 @@ export class EnvironmentStack extends DeliveryStack {
         replicas: service.environments[environmentName].replicas,
         autoscaling: service.autoscaling,
         shutdown: service.shutdown,
-        ingressNamespace: environment.network.ingressNamespace,
+        // Production pods never share a node; staging, often a small cluster, only prefers not to.
+        spread: environmentName === "production" ? "required" : "preferred",
+        routing: routingOf(service.environments[environmentName].url, environment),
         configMapName: settings.configMap.metadata.name,
         secretName: settings.secret?.metadata.name,
         settingsChecksum: settings.checksum,
@@ -155,6 +156,10 @@ function environmentVariables(
     IMAGE_NAME: service.image,
     K8S_NAMESPACE: environment.namespace,
     ...(url === undefined ? {} : { APP_URL: url }),
+    // How long the deploy workflow keeps the previous colour warm after a switch.
+    ...(environment.strategy === "blue-green"
+      ? { ROLLBACK_WINDOW_MINUTES: String(environment.rollbackWindowMinutes) }
+      : {}),
   };
 }
 
@@ -177,12 +182,12 @@ function rolloutOf(
   images: readonly DeployableImage[],
   environment: EnvironmentConfig,
 ): RollingRollout | BlueGreenRollout {
-  const reference = (color?: DeploymentColor): string => {
+  const reference = (color?: DeploymentColor): WorkloadImage => {
     const found = images.find((candidate) => candidate.color === color);
     if (found === undefined) {
       throw new Error(`no ${color ?? "rolling"} image was resolved for this environment`);
     }
-    return found.image.reference;
+    return { reference: found.image.reference, count: found.image.count };
   };
   return environment.strategy === "blue-green"
     ? {
@@ -191,4 +196,30 @@ function rolloutOf(
         defaultActiveColor: environment.activeColor,
       }
     : { strategy: "rolling", image: reference() };
+}
+
+/** The route of a service's URL in one environment, and the controller the NetworkPolicy admits. */
+function routingOf(url: string | undefined, environment: EnvironmentConfig): ServiceRouting {
+  const routing = environment.network.routing;
+  const base = {
+    controllerNamespace: routing.controllerNamespace,
+    controllerPodLabels: routing.controllerPodLabels,
+  };
+  if (url === undefined) {
+    return base;
+  }
+  const host = new URL(url).hostname;
+  return {
+    ...base,
+    route:
+      routing.kind === "gateway"
+        ? {
+            kind: "gateway",
+            host,
+            gatewayName: routing.gateway.name,
+            gatewayNamespace: routing.gateway.namespace,
+            sectionName: routing.gateway.sectionName,
+          }
+        : { kind: "ingress", host, className: routing.ingressClassName ?? "", tls: routing.tls },
+  };
 }

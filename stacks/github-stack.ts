@@ -203,5 +203,6 @@ function containerFilesOf(config: DeliveryConfig, service: ServiceConfig): Servi
     debugPort: service.container.debugPort,
     asgiApp: service.container.asgiApp,
     livenessPath: service.healthPaths.liveness,
+    shutdown: service.shutdown,
   };
 }

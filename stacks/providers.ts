@@ -35,41 +35,31 @@ export function githubProvider(
   return provider;
 }
 
-/** The Kubernetes provider, authenticated only through sensitive Terraform variables. */
-export function kubernetesProvider(scope: Construct): KubernetesProvider {
-  const host = SensitiveVariable.of(scope, "kubernetes_host", {
+/**
+ * The Kubernetes provider, authenticated only through sensitive Terraform variables. An
+ * environment stack deploys with a token bound to the namespaced deployer Role; a cluster stack
+ * (`scope: "cluster"`) with a cluster-level credential under its own variable names, so that the
+ * two can never be confused in a workspace or a CI environment.
+ */
+export function kubernetesProvider(scope: Construct, level: "namespace" | "cluster" = "namespace"): KubernetesProvider {
+  const prefix = level === "cluster" ? "cluster_admin_" : "";
+  const host = SensitiveVariable.of(scope, `${prefix}kubernetes_host`, {
     description: "API server URL of the cluster this environment deploys to (https://...)",
   });
-  const clusterCaCertificate = SensitiveVariable.of(scope, "kubernetes_cluster_ca_certificate", {
+  const clusterCaCertificate = SensitiveVariable.of(scope, `${prefix}kubernetes_cluster_ca_certificate`, {
     description: "PEM-encoded CA certificate of the cluster's API server",
   });
-  const token = SensitiveVariable.of(scope, "kubernetes_token", {
-    description: "Bearer token of the deploying service account (scoped to this environment's namespace)",
+  const token = SensitiveVariable.of(scope, `${prefix}kubernetes_token`, {
+    description:
+      level === "cluster"
+        ? "Bearer token of a cluster-level identity that may write namespaces, resource quotas, limit ranges and RBAC"
+        : "Bearer token of the environment's delivery-deployer service account (its namespaced Role only)",
   });
   requireProvider(scope, "kubernetes");
   return new KubernetesProvider(scope, "kubernetes", {
     host: host.stringValue,
     clusterCaCertificate: clusterCaCertificate.stringValue,
     token: token.stringValue,
-  });
-}
-
-/**
- * The Docker provider, used here only to talk to registries: it resolves tags to digests. Registry
- * credentials come from sensitive variables; no Docker engine is needed at plan time.
- */
-export function registryProvider(scope: Construct, registries: readonly string[]): DockerProvider {
-  const { username, password } = registryCredentials(scope);
-  requireProvider(scope, "docker");
-  return new DockerProvider(scope, "docker", {
-    // Registry lookups need no daemon, but the provider pings one when configured unless told not
-    // to, and Terraform Cloud's remote runs have none (kreuzwerker/terraform-provider-docker#634).
-    disableDockerDaemonCheck: true,
-    registryAuth: registries.map((address) => ({
-      address,
-      username: username.stringValue,
-      password: password.stringValue,
-    })),
   });
 }
 
@@ -83,7 +73,7 @@ export function localDockerProvider(scope: Construct): DockerProvider {
   return new DockerProvider(scope, "docker", {});
 }
 
-/** The registry credentials, shared by the Docker provider and the cluster's image pull Secret. */
+/** The registry credentials of the cluster's image pull Secret. */
 export function registryCredentials(scope: Construct): { username: SensitiveVariable; password: SensitiveVariable } {
   return {
     username: SensitiveVariable.of(scope, "registry_username", {

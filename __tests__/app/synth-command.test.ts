@@ -89,7 +89,9 @@ describe("npm run synth", () => {
       "manifest.json",
       "stacks/development/cdk.tf.json",
       "stacks/github/cdk.tf.json",
+      "stacks/production-cluster/cdk.tf.json",
       "stacks/production/cdk.tf.json",
+      "stacks/staging-cluster/cdk.tf.json",
       "stacks/staging/cdk.tf.json",
     ]);
   });

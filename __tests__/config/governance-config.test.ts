@@ -131,7 +131,7 @@ describe("governance configuration problems", () => {
     [
       "an environment variable that overrides a derived setting",
       [["services", 0, "variables", "environment", "IMAGE_NAME"], "other"],
-      "services[0].variables.environment.IMAGE_NAME: is derived from the config (IMAGE_NAME, K8S_NAMESPACE, APP_URL); remove it here",
+      "services[0].variables.environment.IMAGE_NAME: is derived from the config (IMAGE_NAME, K8S_NAMESPACE, APP_URL, ROLLBACK_WINDOW_MINUTES); remove it here",
     ],
     [
       "a per-environment variable that overrides a derived setting",

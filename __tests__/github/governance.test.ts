@@ -379,6 +379,7 @@ describe("secrets and variables", () => {
       K8S_NAMESPACE: "orders-production",
       APP_URL: "https://orders.example.com",
       LOG_LEVEL: "info",
+      ROLLBACK_WINDOW_MINUTES: "30",
     });
     expect(Object.keys(variables(production))).toEqual(expect.arrayContaining([...DERIVED_ENVIRONMENT_VARIABLES]));
   });

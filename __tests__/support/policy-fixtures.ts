@@ -106,7 +106,7 @@ export function secureWorkload(
   });
   const budget = new PodDisruptionBudgetV1(stack, `${id}-budget`, {
     metadata: { name: id, namespace },
-    spec: { minAvailable: "1", selector: { matchLabels: labels } },
+    spec: { maxUnavailable: "1", selector: { matchLabels: labels } },
   });
   const policy = new NetworkPolicyV1(stack, `${id}-default-deny`, {
     metadata: { name: `${id}-default-deny`, namespace },

@@ -2,7 +2,12 @@ import { DEPLOYMENT_COLORS } from "../domain/environments";
 import { localServices } from "../domain/local-services";
 import { serviceImageRepository } from "../domain/oci-reference";
 import { FIXED_TERRAFORM_VARIABLES, PIPELINE_SECRET_NAMES } from "../domain/reserved-names";
-import { activeColorVariableName, imageVariableName, secretVariableName } from "../domain/variable-names";
+import {
+  activeColorVariableName,
+  imageVariableName,
+  replicaFloorVariableName,
+  secretVariableName,
+} from "../domain/variable-names";
 import { formatFieldPath } from "./config-error";
 import type { LocatedProblem } from "./development-sources";
 
@@ -109,10 +114,11 @@ function terraformVariableSources(services: readonly ServiceEntry[]): Map<string
       imageVariableName(name),
       ...DEPLOYMENT_COLORS.map((color) => imageVariableName(name, color)),
       activeColorVariableName(name),
+      replicaFloorVariableName(name),
     ]) {
       add(variable, {
         path: namePath,
-        description: `the image or colour variable of service '${name}'`,
+        description: `the image, colour or replica-floor variable of service '${name}'`,
         key: variable,
       });
     }

@@ -14,3 +14,4 @@ export * from "./reserved-names";
 export * from "./service-defaults";
 export * from "./tool-versions";
 export * from "./policy-rule-ids";
+export * from "./python-runtime";

@@ -3,7 +3,12 @@
  * the namespace, the service URL), so that workflows never repeat them. A configured variable of the
  * same name would collide with the derived one.
  */
-export const DERIVED_ENVIRONMENT_VARIABLES = ["IMAGE_NAME", "K8S_NAMESPACE", "APP_URL"] as const;
+export const DERIVED_ENVIRONMENT_VARIABLES = [
+  "IMAGE_NAME",
+  "K8S_NAMESPACE",
+  "APP_URL",
+  "ROLLBACK_WINDOW_MINUTES",
+] as const;
 
 /**
  * The app's environment variables include the service's environment-level variables; these are
@@ -36,6 +41,9 @@ export const FIXED_TERRAFORM_VARIABLES = {
   kubernetes_host: "the Kubernetes API address of the environment stacks",
   kubernetes_cluster_ca_certificate: "the Kubernetes cluster CA of the environment stacks",
   kubernetes_token: "the Kubernetes token of the environment stacks",
+  cluster_admin_kubernetes_host: "the Kubernetes API address of the cluster stacks",
+  cluster_admin_kubernetes_cluster_ca_certificate: "the Kubernetes cluster CA of the cluster stacks",
+  cluster_admin_kubernetes_token: "the cluster-level Kubernetes token of the cluster stacks",
   registry_username: "the registry user of the environment stacks",
   registry_password: "the registry password of the environment stacks",
   development_postgres_password: "the PostgreSQL password of the development stack",

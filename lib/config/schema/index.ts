@@ -4,7 +4,6 @@ import { reportContainerProblems } from "./container";
 import { developmentSchema, reportDevelopmentProblems } from "./development";
 import { environmentsSchema } from "./environment";
 import { githubGovernanceFields, reportGovernanceProblems } from "./governance";
-import { reportImageSelectionProblems, withDefaultImageTag } from "./image";
 import { policySchema } from "./policy";
 import { githubLogin } from "./primitives";
 import { serviceSchema } from "./service";
@@ -59,7 +58,6 @@ type RawDeliveryConfig = z.output<typeof rawDeliveryConfigSchema>;
 const CROSS_FIELD_RULES: readonly ((config: RawDeliveryConfig, ctx: z.RefinementCtx) => void)[] = [
   reportConfigProblems,
   reportGovernanceProblems,
-  reportImageSelectionProblems,
   reportContainerProblems,
   reportDevelopmentProblems,
   reportWorkloadProblems,
@@ -124,12 +122,10 @@ function resolveDefaults(config: z.output<typeof rawDeliveryConfigSchema>) {
       staging: {
         ...service.environments.staging,
         replicas: service.environments.staging.replicas ?? config.environments.staging.replicas,
-        image: withDefaultImageTag(service.environments.staging.image, config.environments.staging.branch),
       },
       production: {
         ...service.environments.production,
         replicas: service.environments.production.replicas ?? config.environments.production.replicas,
-        image: withDefaultImageTag(service.environments.production.image, config.environments.production.branch),
       },
     };
     return { ...service, repository, image, environments };
