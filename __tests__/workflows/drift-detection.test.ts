@@ -9,6 +9,8 @@ import { DRIFT_SCRIPT_PATH, DRIFT_WORKFLOW_PATH, driftWorkflow } from "../../ren
 import { projectPipelineFiles } from "../../renderers/workflows";
 import { startLoopbackApi, type ApiReply } from "../support/loopback-api";
 import { loadDefaultConfig, PROJECT_ROOT } from "../support/synth";
+import { readSynthesizedStacks } from "../../lib/terraform-json/synthesized-output";
+import { at, text as textOf } from "../../lib/terraform-json/terraform-json";
 import { actionlintFindings, actionValidatorErrors, hardeningProblems } from "../support/workflow-checks";
 
 // Scheduled drift detection of this project's own stacks: the rendered workflow, and its script run
@@ -156,10 +158,18 @@ beforeAll(() => {
 
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
+/** Every stack of the output with a Terraform Cloud workspace, in stack id order: what the script must plan. */
+function workspacesOfOutput(): { stack: string; workspace: string }[] {
+  return readSynthesizedStacks(outdir).flatMap((stack) => {
+    const workspace = textOf(at(stack.json, "terraform", "cloud", "workspaces", "name"));
+    return workspace === undefined ? [] : [{ stack: stack.id, workspace }];
+  });
+}
+
 beforeEach(async () => {
   api = await startFakeApi();
-  for (const stack of DEPLOYED_STACK_IDS) {
-    api.plays[`orders-api-${stack}`] = clean();
+  for (const { workspace } of workspacesOfOutput()) {
+    api.plays[workspace] = clean();
   }
 });
 
@@ -214,11 +224,10 @@ describe("refresh-only plans of every deployed workspace", () => {
   it("starts a refresh-only, plan-only run in each workspace the output names, and none for local state", async () => {
     const result = await runDrift();
     expect(result.code).toBe(0);
-    expect(api.created.map((run) => run.workspace)).toEqual([
-      "orders-api-github",
-      "orders-api-production",
-      "orders-api-staging",
-    ]);
+    const expected = workspacesOfOutput();
+    expect(expected.map((entry) => entry.stack)).toEqual(expect.arrayContaining(["github", "staging", "production"]));
+    expect(expected.map((entry) => entry.stack)).not.toContain("development");
+    expect(api.created.map((run) => run.workspace)).toEqual(expected.map((entry) => entry.workspace));
     for (const run of api.created) {
       expect(run.attributes).toMatchObject({ "refresh-only": true, "plan-only": true });
     }
@@ -229,7 +238,7 @@ describe("refresh-only plans of every deployed workspace", () => {
     const result = await runDrift();
     expect(result.code).toBe(0);
     expect(result.summary).toContain("| `staging` | `orders-api-staging` | no drift |");
-    expect(result.summary).toContain("0 drifted, 0 failed, 3 without drift.");
+    expect(result.summary).toContain(`0 drifted, 0 failed, ${workspacesOfOutput().length} without drift.`);
     expect(result.outputs).toBe("drifted=\nfailed=\n");
     expect(api.notifications).toEqual([]);
   });
@@ -241,7 +250,7 @@ describe("refresh-only plans of every deployed workspace", () => {
     expect(result.summary).toMatch(
       /\| `production` \| `orders-api-production` \| drifted \| \[run-orders-api-production\]\(https:\/\/app\.terraform\.io\/app\/acme\/workspaces\/orders-api-production\/runs\/run-orders-api-production\) \|/,
     );
-    expect(result.summary).toContain("1 drifted, 0 failed, 2 without drift.");
+    expect(result.summary).toContain(`1 drifted, 0 failed, ${workspacesOfOutput().length - 1} without drift.`);
     expect(result.outputs).toContain("drifted=production\n");
     expect(result.stdout).toContain("::warning::drift in the production stack");
     expect(api.notifications).toEqual([
