@@ -1,7 +1,5 @@
 import { execFile, execFileSync } from "node:child_process";
 import * as fs from "node:fs";
-import * as http from "node:http";
-import type { AddressInfo } from "node:net";
 import * as os from "node:os";
 import * as path from "node:path";
 import { parse } from "yaml";
@@ -10,6 +8,7 @@ import { DEPLOYED_STACK_IDS } from "../../lib/app/app";
 import { notifyScript, TERMINAL_RUN_STATES, terraformCloudScript } from "../../renderers/workflows/repository-scripts";
 import { SCRIPTS_DIRECTORY, scriptTemplate } from "../../renderers/workflows/script-template";
 import { servicePipelineProps } from "../../stacks/github-stack";
+import { startLoopbackApi, type ApiReply } from "../support/loopback-api";
 import { loadDefaultConfig } from "../support/synth";
 
 // The scripts of the pipeline, run for real (bash, curl, jq, git): the deploy jobs' Terraform
@@ -36,90 +35,67 @@ interface FakeApi {
   close(): Promise<void>;
 }
 
-function startFakeApi(): Promise<FakeApi> {
+async function startFakeApi(): Promise<FakeApi> {
   const api: Omit<FakeApi, "url" | "close"> = { variables: [], runStates: ["applied"], runs: [], requests: [] };
   let polls = 0;
-  const server = http.createServer((request, response) => {
-    let body = "";
-    request.on("data", (chunk: Buffer) => (body += chunk.toString()));
-    request.on("end", () => {
-      const method = request.method ?? "";
-      const url = request.url ?? "";
-      api.requests.push({ method, path: url, authorization: request.headers.authorization });
-      const send = (status: number, json: unknown) => {
-        response.writeHead(status, { "Content-Type": "application/vnd.api+json" });
-        response.end(JSON.stringify(json));
-      };
-      const parsed =
-        body === "" ? undefined : (JSON.parse(body) as { data: { id?: string; attributes: Record<string, unknown> } });
-      if (method === "GET" && url === "/api/v2/organizations/acme/workspaces/orders-api-staging") {
-        return send(200, { data: { id: "ws-123", type: "workspaces" } });
+  const server = await startLoopbackApi(({ method, url, body, authorization }): ApiReply => {
+    api.requests.push({ method, path: url, authorization });
+    const send = (status: number, json: unknown): ApiReply => ({ status, json });
+    const parsed =
+      body === "" ? undefined : (JSON.parse(body) as { data: { id?: string; attributes: Record<string, unknown> } });
+    if (method === "GET" && url === "/api/v2/organizations/acme/workspaces/orders-api-staging") {
+      return send(200, { data: { id: "ws-123", type: "workspaces" } });
+    }
+    if (method === "GET" && url.startsWith("/api/v2/organizations/")) {
+      return send(404, { errors: [{ status: "404", title: "not found" }] });
+    }
+    if (method === "GET" && url === "/api/v2/workspaces/ws-123/vars") {
+      return send(200, {
+        data: api.variables.map((v) => ({
+          id: v.id,
+          type: "vars",
+          attributes: { key: v.key, value: v.value, category: v.category },
+        })),
+      });
+    }
+    if (method === "POST" && url === "/api/v2/workspaces/ws-123/vars" && parsed) {
+      const attributes = parsed.data.attributes;
+      api.variables.push({
+        id: `var-${api.variables.length + 1}`,
+        key: String(attributes.key),
+        value: String(attributes.value),
+        category: String(attributes.category),
+      });
+      return send(201, { data: {} });
+    }
+    const patch = /^\/api\/v2\/workspaces\/ws-123\/vars\/(var-\d+)$/.exec(url);
+    if (method === "PATCH" && patch && parsed) {
+      const variable = api.variables.find((v) => v.id === patch[1]);
+      if (variable === undefined || parsed.data.id !== variable.id) {
+        return send(404, { errors: [] });
       }
-      if (method === "GET" && url.startsWith("/api/v2/organizations/")) {
-        return send(404, { errors: [{ status: "404", title: "not found" }] });
-      }
-      if (method === "GET" && url === "/api/v2/workspaces/ws-123/vars") {
-        return send(200, {
-          data: api.variables.map((v) => ({
-            id: v.id,
-            type: "vars",
-            attributes: { key: v.key, value: v.value, category: v.category },
-          })),
-        });
-      }
-      if (method === "POST" && url === "/api/v2/workspaces/ws-123/vars" && parsed) {
-        const attributes = parsed.data.attributes;
-        api.variables.push({
-          id: `var-${api.variables.length + 1}`,
-          key: String(attributes.key),
-          value: String(attributes.value),
-          category: String(attributes.category),
-        });
-        return send(201, { data: {} });
-      }
-      const patch = /^\/api\/v2\/workspaces\/ws-123\/vars\/(var-\d+)$/.exec(url);
-      if (method === "PATCH" && patch && parsed) {
-        const variable = api.variables.find((v) => v.id === patch[1]);
-        if (variable === undefined || parsed.data.id !== variable.id) {
-          return send(404, { errors: [] });
-        }
-        variable.value = String(parsed.data.attributes.value);
-        return send(200, { data: {} });
-      }
-      if (method === "POST" && url === "/api/v2/runs" && parsed) {
-        api.runs.push({
-          message: String(parsed.data.attributes.message),
-          autoApply: parsed.data.attributes["auto-apply"],
-        });
-        polls = 0;
-        return send(201, { data: { id: "run-1", type: "runs" } });
-      }
-      if (method === "GET" && /^\/api\/v2\/runs\/run-1\/(plan|apply)$/.test(url)) {
-        return send(200, { data: { attributes: { status: "finished" } } });
-      }
-      if (method === "GET" && url === "/api/v2/runs/run-1") {
-        const status = api.runStates[Math.min(polls, api.runStates.length - 1)];
-        polls += 1;
-        return send(200, { data: { id: "run-1", attributes: { status } } });
-      }
-      return send(500, { errors: [{ detail: `unexpected ${method} ${url}` }] });
-    });
+      variable.value = String(parsed.data.attributes.value);
+      return send(200, { data: {} });
+    }
+    if (method === "POST" && url === "/api/v2/runs" && parsed) {
+      api.runs.push({
+        message: String(parsed.data.attributes.message),
+        autoApply: parsed.data.attributes["auto-apply"],
+      });
+      polls = 0;
+      return send(201, { data: { id: "run-1", type: "runs" } });
+    }
+    if (method === "GET" && /^\/api\/v2\/runs\/run-1\/(plan|apply)$/.test(url)) {
+      return send(200, { data: { attributes: { status: "finished" } } });
+    }
+    if (method === "GET" && url === "/api/v2/runs/run-1") {
+      const status = api.runStates[Math.min(polls, api.runStates.length - 1)];
+      polls += 1;
+      return send(200, { data: { id: "run-1", attributes: { status } } });
+    }
+    return send(500, { errors: [{ detail: `unexpected ${method} ${url}` }] });
   });
-  return new Promise((resolve) => {
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as AddressInfo;
-      resolve(
-        Object.assign(api, {
-          url: `http://127.0.0.1:${port}/api/v2`,
-          close: () =>
-            new Promise<void>((done) => {
-              server.closeAllConnections();
-              server.close(() => done());
-            }),
-        }),
-      );
-    });
-  });
+  return Object.assign(api, { url: `${server.origin}/api/v2`, close: () => server.close() });
 }
 
 interface Result {
