@@ -6,3 +6,4 @@ export * from "./pinned-images";
 export * from "./quantity";
 export * from "./github-plan";
 export * from "./variable-names";
+export * from "./canary-release";
