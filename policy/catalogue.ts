@@ -1,4 +1,5 @@
 import type { PolicyRule } from "./rule";
+import { CANARY_RULES } from "./rules/canary-rules";
 import { GITHUB_RULES } from "./rules/github-rules";
 import { KUBERNETES_RULES } from "./rules/kubernetes-rules";
 import { STATE_RULES } from "./rules/state-rules";
@@ -12,6 +13,7 @@ export const POLICY_RULES: readonly PolicyRule[] = [
   ...WORKFLOW_RULES,
   ...GITHUB_RULES,
   ...KUBERNETES_RULES,
+  ...CANARY_RULES,
   ...STATE_RULES,
 ];
 

@@ -5,6 +5,7 @@ import { PodDisruptionBudgetV1 } from "@cdktf/provider-kubernetes/lib/pod-disrup
 import { SecretV1 } from "@cdktf/provider-kubernetes/lib/secret-v1";
 import { Fn, type TerraformStack } from "cdktf";
 import { SensitiveVariable } from "../../constructs/terraform";
+import { canaryRuleCases } from "../support/canary-fixtures";
 import { describeRuleCases, findingsOf, guardrailsReport, type RuleCase } from "../support/policy";
 import { restrictedNamespace, secureSecret, secureWorkload } from "../support/policy-fixtures";
 
@@ -256,6 +257,7 @@ const cases: RuleCase[] = [
     fail: (stack) => secureSecret(stack).addOverride("data.DATABASE_URL", "postgres://app:hunter2@db/app"),
     address: "kubernetes_secret_v1.database",
   },
+  ...canaryRuleCases(),
 ];
 
 describe("Kubernetes rules", () => {

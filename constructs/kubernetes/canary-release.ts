@@ -64,8 +64,10 @@ export interface CanaryReleaseProps {
   readonly prometheusAddress: string;
   /** The namespace Prometheus scrapes from; its pods may reach the app's port. */
   readonly prometheusNamespace: string;
-  /** The namespace of the Gateway's data plane, the only source of user traffic. */
+  /** The namespace of the Gateway's proxy pods, the only source of user traffic. */
   readonly ingressNamespace: string;
+  /** Labels of those proxy pods. @default every pod of that namespace */
+  readonly ingressPodLabels?: Readonly<Record<string, string>>;
   /** The app's container port (named `http`). */
   readonly port: number;
   /** The primary's minimum replica count: the disruption budget keeps one pod when it is 2 or more. */
@@ -194,7 +196,19 @@ export class CanaryRelease extends Construct {
       spec: {
         podSelector: { matchLabels: primaryPods },
         policyTypes: ["Ingress"],
-        ingress: [{ from: [from(props.ingressNamespace)], ports }],
+        ingress: [
+          {
+            from: [
+              {
+                ...from(props.ingressNamespace),
+                ...(props.ingressPodLabels === undefined
+                  ? {}
+                  : { podSelector: { matchLabels: { ...props.ingressPodLabels } } }),
+              },
+            ],
+            ports,
+          },
+        ],
       },
     });
     // The gates have nothing to measure unless Prometheus scrapes the canary's pods.
