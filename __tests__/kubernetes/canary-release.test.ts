@@ -1,5 +1,5 @@
 import { TerraformStack, Testing } from "cdktf";
-import { CanaryRelease, type CanaryReleaseProps } from "../../constructs/kubernetes";
+import { CanaryObserver, CanaryRelease, type CanaryReleaseProps } from "../../constructs/kubernetes";
 import { crdSchemas, validateAgainst } from "../support/crd-schema";
 import { FLAGGER_CRD_FILE, flaggerObject, flaggerObjectsOf, flaggerSchemaErrors } from "../support/flagger";
 import { toKubernetesObject } from "../support/kubernetes-objects";
@@ -265,5 +265,47 @@ describe("the CRD schema validator", () => {
         }),
       ),
     ).toEqual([expect.stringContaining("$.spec.analysis.webhooks[0].type: must be one of")]);
+  });
+});
+
+describe("CanaryObserver", () => {
+  const observer = (serviceNames: readonly string[]) => {
+    const stack = new TerraformStack(Testing.app(), "test");
+    new CanaryObserver(stack, "observer", { namespace: "production", serviceNames });
+    return JSON.parse(Testing.synth(stack)) as TerraformJson;
+  };
+
+  it("may only get the named Canaries and their primary Deployments", () => {
+    // In the provider's attribute names: rule blocks of api_groups, resources, resource_names, verbs.
+    const [role] = resourcesOf(observer(["web", "api", "web"]), "kubernetes_role_v1");
+    expect(role?.body.rule).toEqual([
+      { api_groups: ["flagger.app"], resources: ["canaries"], resource_names: ["api", "web"], verbs: ["get"] },
+      {
+        api_groups: ["apps"],
+        resources: ["deployments"],
+        resource_names: ["api-primary", "web-primary"],
+        verbs: ["get"],
+      },
+    ]);
+  });
+
+  it("binds the role to its own account, whose token Kubernetes writes into canary-observer-token", () => {
+    const json = observer(["web"]);
+    const [binding] = resourcesOf(json, "kubernetes_role_binding_v1");
+    const roleRef = binding?.body.role_ref as { kind: string; name: string };
+    expect(roleRef.kind).toBe("Role");
+    expect(roleRef.name).toMatch(/^\$\{kubernetes_role_v1\.observer_role_\w+\.metadata\[0\]\.name\}$/);
+    expect(binding?.body.subject).toMatchObject([{ kind: "ServiceAccount", namespace: "production" }]);
+    const [secret] = resourcesOf(json, "kubernetes_secret_v1");
+    expect(secret?.body).toMatchObject({
+      type: "kubernetes.io/service-account-token",
+      wait_for_service_account_token: true,
+      metadata: { name: "canary-observer-token" },
+    });
+    expect(secret?.body.data).toBeUndefined();
+  });
+
+  it("rejects an empty list of services", () => {
+    expect(() => observer([])).toThrow("CanaryObserver: serviceNames must list at least one service");
   });
 });

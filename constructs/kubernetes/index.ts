@@ -1,4 +1,5 @@
 export * from "./active-color-variable";
+export * from "./canary-observer";
 export * from "./canary-release";
 export { COLOR_LABEL } from "./labels";
 export * from "./namespace-network-policies";
