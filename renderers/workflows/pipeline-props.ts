@@ -8,7 +8,7 @@ export interface PipelineEnvironment {
    * `rolling`: one image variable per service, replaced in place. `blue-green`: one image variable
    * per colour; the new digest goes to the idle colour, then traffic switches.
    */
-  readonly strategy: "rolling" | "blue-green";
+  readonly strategy: "rolling" | "blue-green" | "canary";
   /**
    * The service's public URL here; `/health` and `/readiness` are checked on it after each
    * deployment. @default none: the health check is skipped with a warning, and the deployment is

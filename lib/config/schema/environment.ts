@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { environmentCanarySchema } from "./canary";
 import { deploymentSources } from "./governance";
 import { networkSchema } from "./network";
 import { dnsLabel, githubLogin, githubTeamSlug, replicaBounds } from "./primitives";
@@ -7,7 +8,7 @@ import { environmentWorkloadFields } from "./workloads";
 export const ENVIRONMENT_NAMES = ["staging", "production"] as const;
 export type EnvironmentName = (typeof ENVIRONMENT_NAMES)[number];
 
-export const ROLLOUT_STRATEGIES = ["rolling", "blue-green"] as const;
+export const ROLLOUT_STRATEGIES = ["rolling", "blue-green", "canary"] as const;
 
 /** GitHub allows at most six required reviewers (users and teams together) per environment. */
 const MAX_REVIEWERS = 6;
@@ -57,6 +58,8 @@ function environmentSchema(defaults: {
         .default(defaults.strategy),
       /** Refs besides `branch` that may deploy here (the GitHub environment's deployment policy). */
       deployFrom: deploymentSources(defaults.deployFrom),
+      /** With strategy `canary`: Flagger's steps, gates and metrics provider. @default none */
+      canary: environmentCanarySchema,
       ...environmentWorkloadFields,
       network: networkSchema,
     })

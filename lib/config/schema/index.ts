@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { reportCanaryProblems } from "./canary";
 import { reportContainerProblems } from "./container";
 import { developmentSchema, reportDevelopmentProblems } from "./development";
 import { environmentsSchema } from "./environment";
@@ -87,6 +88,7 @@ export const deliveryConfigSchema = rawDeliveryConfigSchema
     reportContainerProblems(config, ctx);
     reportDevelopmentProblems(config, ctx);
     reportWorkloadProblems(config, ctx);
+    reportCanaryProblems(config, ctx);
   })
   .transform(resolveDefaults);
 

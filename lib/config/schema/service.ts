@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { serviceCanarySchema } from "./canary";
 import { OCI_REPOSITORY } from "../../domain/oci-reference";
 import { parseQuantity } from "../../domain/quantity";
 import { serviceGovernanceFields } from "./governance";
@@ -98,6 +99,8 @@ const serviceEnvironment = z
     variables: variableValues.default({}),
     /** The image this environment runs when the pipeline does not pass one (tag, digest). */
     image: imageSelection,
+    /** Changes to the environment's canary release for this service (strategy `canary`). */
+    canary: serviceCanarySchema,
   })
   .prefault({});
 
