@@ -1,3 +1,4 @@
+import { POLICY_RULE_IDS } from "../lib/domain/policy-rule-ids";
 import type { PolicyRule } from "./rule";
 import { CANARY_RULES } from "./rules/canary-rules";
 import { GITHUB_RULES } from "./rules/github-rules";
@@ -18,4 +19,9 @@ export const POLICY_RULES: readonly PolicyRule[] = [
 ];
 
 /** The ids a suppression may name. */
-export const RULE_IDS: readonly string[] = POLICY_RULES.map((rule) => rule.id);
+export const RULE_IDS: readonly string[] = POLICY_RULE_IDS;
+
+const catalogued = POLICY_RULES.map((rule) => rule.id).join(" ");
+if (catalogued !== POLICY_RULE_IDS.join(" ")) {
+  throw new Error(`POLICY_RULE_IDS (lib/domain) must list the catalogue's rules in order: ${catalogued}`);
+}

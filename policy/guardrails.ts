@@ -62,7 +62,7 @@ export class Guardrails implements IAspect {
     this.rules = props.rules ?? POLICY_RULES;
     this.suppressions = props.suppressions ?? [];
     this.productionStacks = new Set(props.productionStacks ?? ["production"]);
-    const ids = new Set(this.rules.map((rule) => rule.id));
+    const ids = new Set<string>(this.rules.map((rule) => rule.id));
     this.suppressions.forEach((suppression, index) => {
       if (!ids.has(suppression.rule)) {
         throw new Error(

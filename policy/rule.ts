@@ -1,3 +1,4 @@
+import type { PolicyRuleId } from "../lib/domain/policy-rule-ids";
 import type { SynthesizedStack } from "./synthesized-stack";
 
 /** Errors fail synth; warnings are printed and let it pass. */
@@ -21,7 +22,7 @@ export interface Violation {
 /** A check of synthesized Terraform, with what motivates it and how to fix what it finds. */
 export interface PolicyRule {
   /** Stable id, used in reports and suppressions: `WF001`, `GH005`, `K8S010`, `TF001`. */
-  readonly id: string;
+  readonly id: PolicyRuleId;
   readonly severity: Severity;
   /** One line: what the rule requires. */
   readonly description: string;

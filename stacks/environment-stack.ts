@@ -9,18 +9,11 @@ import {
   type BlueGreenRollout,
   type RollingRollout,
 } from "../constructs/kubernetes";
-import {
-  RELEASE_BRANCH_PATTERN,
-  RELEASE_TAG_PATTERN,
-  type DeliveryConfig,
-  type EnvironmentConfig,
-  type EnvironmentName,
-  type ServiceConfig,
-} from "../lib/config";
+import { type DeliveryConfig, type EnvironmentConfig, type ServiceConfig } from "../lib/config";
 import { DeliveryStack, type DeliveryStackProps } from "./delivery-stack";
 import { githubProvider, kubernetesProvider, registryCredentials, registryProvider } from "./providers";
 import { deployableImages, type DeployableImage } from "./service-images";
-import { type DeploymentColor } from "../lib/domain";
+import { RELEASE_BRANCH_PATTERN, RELEASE_TAG_PATTERN, type DeploymentColor, type EnvironmentName } from "../lib/domain";
 
 export interface EnvironmentStackProps extends DeliveryStackProps {
   readonly config: DeliveryConfig;

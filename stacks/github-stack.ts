@@ -14,19 +14,13 @@ import {
   serviceWorkflowFiles,
   type ServicePipelineProps,
 } from "../renderers/workflows";
-import {
-  RELEASE_BRANCH_PATTERN,
-  RELEASE_TAG_PATTERN,
-  type DeliveryConfig,
-  type EnvironmentName,
-  type ServiceConfig,
-} from "../lib/config";
+import { type DeliveryConfig, type ServiceConfig } from "../lib/config";
 import { DeliveryStack, type DeliveryStackProps } from "./delivery-stack";
 import { githubProvider } from "./providers";
 import { workspaceName, type StateBackend } from "./state-backend";
 import { serviceContainerFiles, type ServiceContainerProps } from "../renderers/container";
 import { codeOwnersFile, securityPolicyFile } from "../renderers/github";
-import { type ManagedFile } from "../lib/domain";
+import { RELEASE_BRANCH_PATTERN, RELEASE_TAG_PATTERN, type EnvironmentName, type ManagedFile } from "../lib/domain";
 
 export interface GithubStackProps extends DeliveryStackProps {
   readonly config: DeliveryConfig;

@@ -1,7 +1,7 @@
 import type { Construct } from "constructs";
 import { ServiceImage } from "../constructs/docker";
-import type { DeliveryConfig, EnvironmentName, ServiceConfig } from "../lib/config";
-import { DEPLOYMENT_COLORS, imageVariableName, type DeploymentColor } from "../lib/domain";
+import type { DeliveryConfig, ServiceConfig } from "../lib/config";
+import { DEPLOYMENT_COLORS, imageVariableName, type DeploymentColor, type EnvironmentName } from "../lib/domain";
 
 /** The image one workload of a service runs; `color` is set in a blue-green environment. */
 export interface DeployableImage {

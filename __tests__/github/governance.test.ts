@@ -1,5 +1,5 @@
 import { pipelineSecretNames, requiredStatusChecks } from "../../renderers/workflows";
-import { DERIVED_ENVIRONMENT_VARIABLES } from "../../lib/config";
+import { DERIVED_ENVIRONMENT_VARIABLES } from "../../lib/domain";
 import { loadDefaultConfig, stackOf, synthesizeDefaultConfig } from "../support/synth";
 import { dataSourcesOf, onlyResourceOf, resourcesOf, type Block, type TerraformJson } from "../support/terraform-json";
 import { secretVariableName } from "../../lib/domain";

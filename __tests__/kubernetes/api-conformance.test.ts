@@ -1,7 +1,7 @@
 import type { IDeployment } from "kubernetes-models/apps/v1";
 import type { IPodSpec } from "kubernetes-models/v1";
 import { POD_SECURITY_VERSION } from "../../constructs/kubernetes";
-import { ENVIRONMENT_NAMES } from "../../lib/config";
+import { ENVIRONMENT_NAMES } from "../../lib/domain";
 import { configWith } from "../support/config-text";
 import { KUBERNETES_RESOURCE_KINDS, kubernetesObjectsOf, objectsOfKind } from "../support/kubernetes-objects";
 import { schemaErrors } from "../support/kubernetes-schemas";

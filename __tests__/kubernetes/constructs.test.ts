@@ -86,13 +86,23 @@ describe("WebService", () => {
     [
       "min above max replicas",
       { replicas: { min: 5, max: 2 } },
-      "replicas.max must be a whole number of at least replicas.min (5) (got 2)",
+      "replicas.max must be a whole number from replicas.min (5) to 1000 (got 2)",
     ],
-    ["zero replicas", { replicas: { min: 0, max: 2 } }, "replicas.min must be a whole number of at least 1 (got 0)"],
+    ["zero replicas", { replicas: { min: 0, max: 2 } }, "replicas.min must be a whole number from 1 to 1000 (got 0)"],
+    [
+      "more replicas than the configuration allows",
+      { replicas: { min: 2, max: 1001 } },
+      "replicas.max must be a whole number from replicas.min (2) to 1000 (got 1001)",
+    ],
+    [
+      "a utilization target below the configuration's floor",
+      { autoscaling: { targetMemoryUtilizationPercent: 5 } },
+      "autoscaling.targetMemoryUtilizationPercent must be a whole percentage from 10 to 100 (got 5)",
+    ],
     [
       "a utilization target of zero",
       { autoscaling: { targetCpuUtilizationPercent: 0 } },
-      "autoscaling.targetCpuUtilizationPercent must be a whole percentage of at least 1 (got 0)",
+      "autoscaling.targetCpuUtilizationPercent must be a whole percentage from 10 to 100 (got 0)",
     ],
     [
       "a scale-down window over an hour",
@@ -107,7 +117,7 @@ describe("WebService", () => {
     [
       "a negative drain",
       { shutdown: { drainSeconds: -1 } },
-      "shutdown.drainSeconds must be a whole number of seconds, 0 or more (got -1)",
+      "shutdown.drainSeconds must be a whole number of seconds from 0 to 300 (got -1)",
     ],
     [
       "a name Kubernetes rejects",

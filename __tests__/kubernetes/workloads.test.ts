@@ -4,7 +4,7 @@ import type { IHorizontalPodAutoscaler } from "kubernetes-models/autoscaling/v2"
 import type { INetworkPolicy } from "kubernetes-models/networking.k8s.io/v1";
 import type { IPodDisruptionBudget } from "kubernetes-models/policy/v1";
 import type { IConfigMap, IContainer, IPodSpec, IService, IServiceAccount } from "kubernetes-models/v1";
-import { ENVIRONMENT_NAMES } from "../../lib/config";
+import { ENVIRONMENT_NAMES } from "../../lib/domain";
 import { kubernetesObjectsOf, objectsOfKind } from "../support/kubernetes-objects";
 import { loadDefaultConfig, stackOf, synthesizeDefaultConfig } from "../support/synth";
 import { onlyResourceOf, resourcesOf, stringsIn, type Block } from "../support/terraform-json";

@@ -1,6 +1,7 @@
 import { DockerProvider } from "@cdktf/provider-docker/lib/provider";
 import { App, TerraformOutput, TerraformStack, Testing } from "cdktf";
-import type { DeliveryConfig, EnvironmentName } from "../../lib/config";
+import type { DeliveryConfig } from "../../lib/config";
+import type { EnvironmentName } from "../../lib/domain";
 import { deployableImages } from "../../stacks/service-images";
 import { configWith } from "../support/config-text";
 import { deployImage, RESOLVED_DIGEST } from "../support/image-deployment";

@@ -1,4 +1,5 @@
-import { PIPELINE_VARIABLE_NAMES, pipelineVariables, serviceWorkflowFiles } from "../../renderers/workflows";
+import { PIPELINE_VARIABLE_NAMES } from "../../lib/domain";
+import { pipelineVariables, serviceWorkflowFiles } from "../../renderers/workflows";
 import { servicePipelineProps } from "../../stacks/github-stack";
 import { loadDefaultConfig, stackOf, synthesizeConfig, synthesizeDefaultConfig } from "../support/synth";
 import { parse } from "yaml";

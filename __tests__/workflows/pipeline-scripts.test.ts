@@ -7,8 +7,8 @@ import * as path from "node:path";
 import { parse } from "yaml";
 import { CI_WORKFLOW_FILE, projectPipelineFiles, serviceWorkflowFiles } from "../../renderers/workflows";
 import { DEPLOYED_STACK_IDS } from "../../lib/app/app";
-import { notifyScript } from "../../renderers/workflows/notify-script";
-import { TERMINAL_RUN_STATES, terraformCloudScript } from "../../renderers/workflows/terraform-cloud-script";
+import { notifyScript, TERMINAL_RUN_STATES, terraformCloudScript } from "../../renderers/workflows/repository-scripts";
+import { SCRIPTS_DIRECTORY, scriptTemplate } from "../../renderers/workflows/script-template";
 import { servicePipelineProps } from "../../stacks/github-stack";
 import { loadDefaultConfig } from "../support/synth";
 
@@ -414,27 +414,42 @@ describe("the vulnerability gate (Trivy JSON report)", () => {
   });
 });
 
-describe("every script of the pipelines", () => {
-  it("parses as bash (one bash -n over all of them)", () => {
-    const sources: { where: string; script: string }[] = [];
-    const addWorkflow = (file: string, text: string) => {
-      const workflow = parse(text) as { jobs: Record<string, { steps?: { name: string; run?: string }[] }> };
-      for (const [id, job] of Object.entries(workflow.jobs)) {
-        for (const step of job.steps ?? []) {
-          if (step.run !== undefined) {
-            sources.push({ where: `${file} ${id} '${step.name}'`, script: step.run });
-          }
+/** Every script of the generated pipelines: each `run:` step and each `.github/scripts/*.sh` file. */
+function pipelineScripts(): { where: string; script: string }[] {
+  const sources: { where: string; script: string }[] = [];
+  const addWorkflow = (file: string, text: string) => {
+    const workflow = parse(text) as { jobs: Record<string, { steps?: { name: string; run?: string }[] }> };
+    for (const [id, job] of Object.entries(workflow.jobs)) {
+      for (const step of job.steps ?? []) {
+        if (step.run !== undefined) {
+          sources.push({ where: `${file} ${id} '${step.name}'`, script: step.run });
         }
       }
-    };
-    const service = firstService === undefined ? [] : serviceWorkflowFiles(servicePipelineProps(config, firstService));
-    for (const file of [...service, ...projectPipelineFiles({ stacks: DEPLOYED_STACK_IDS })]) {
-      if (file.path.startsWith(".github/workflows/")) {
-        addWorkflow(file.path, file.content);
-      } else if (file.path.endsWith(".sh")) {
-        sources.push({ where: file.path, script: file.content });
-      }
     }
+  };
+  const service = config.services.flatMap((entry) => serviceWorkflowFiles(servicePipelineProps(config, entry)));
+  for (const file of [...service, ...projectPipelineFiles({ stacks: DEPLOYED_STACK_IDS })]) {
+    if (file.path.startsWith(".github/workflows/")) {
+      addWorkflow(file.path, file.content);
+    } else if (file.path.endsWith(".sh")) {
+      sources.push({ where: file.path, script: file.content });
+    }
+  }
+  return sources;
+}
+
+const shellcheck = (() => {
+  try {
+    execFileSync("shellcheck", ["--version"], { stdio: "pipe" });
+    return true;
+  } catch {
+    return false;
+  }
+})();
+
+describe("every script of the pipelines", () => {
+  it("parses as bash (one bash -n over all of them)", () => {
+    const sources = pipelineScripts();
     // Each script becomes the body of a function, so one bash process checks them all.
     const lines: string[] = [];
     const owners: string[] = [];
@@ -457,5 +472,63 @@ describe("every script of the pipelines", () => {
     }
     expect(sources.length).toBeGreaterThan(40);
     expect(problems).toBe("");
+  });
+
+  (shellcheck ? it : it.skip)(
+    "passes shellcheck, as the runner's bash runs it (skipped when shellcheck is not installed)",
+    () => {
+      const sources = pipelineScripts();
+      const checked = fs.mkdtempSync(path.join(dir, "shellcheck-"));
+      const files = sources.map(({ script }, index) => {
+        const file = path.join(checked, `${index}.sh`);
+        fs.writeFileSync(file, script);
+        return file;
+      });
+      let findings: { file: string; line: number; code: number; message: string }[] = [];
+      try {
+        execFileSync("shellcheck", ["--shell=bash", "--format=json", ...files], { stdio: "pipe" });
+      } catch (error) {
+        findings = JSON.parse(String((error as { stdout?: Buffer }).stdout ?? "[]")) as typeof findings;
+      }
+      const problems = findings.map(
+        (finding) =>
+          `${sources[files.indexOf(finding.file)]?.where ?? finding.file}:${finding.line} SC${finding.code} ${finding.message}`,
+      );
+      expect(problems).toEqual([]);
+    },
+  );
+
+  it("leaves no template placeholder (@NAME@) in any script", () => {
+    const leftovers = pipelineScripts().filter(({ script }) => /@[A-Z][A-Z0-9_]*@/.test(script));
+    expect(leftovers.map(({ where }) => where)).toEqual([]);
+  });
+
+  it("renders every script template of renderers/workflows/scripts", () => {
+    const rendered = pipelineScripts()
+      .map(({ script }) => script)
+      .join("\n");
+    const unused = fs
+      .readdirSync(SCRIPTS_DIRECTORY)
+      .filter((file) => file.endsWith(".sh"))
+      .filter((file) => {
+        const parts = fs.readFileSync(path.join(SCRIPTS_DIRECTORY, file), "utf8").split(/@[A-Z][A-Z0-9_]*@/);
+        const pattern = parts.map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join("[^\\n]*");
+        return !new RegExp(pattern).test(rendered);
+      });
+    expect(unused).toEqual([]);
+  });
+});
+
+describe("scriptTemplate", () => {
+  it("fails for a placeholder without a value, naming it", () => {
+    expect(() => scriptTemplate("health-check.sh", { ATTEMPTS: 1 })).toThrow(
+      "script health-check.sh: placeholder @DELAY_SECONDS@ has no value",
+    );
+  });
+
+  it("fails for a value without a placeholder", () => {
+    expect(() => scriptTemplate("notify.sh", { CHANNEL: "x" })).toThrow(
+      "script notify.sh: no placeholder for @CHANNEL@",
+    );
   });
 });

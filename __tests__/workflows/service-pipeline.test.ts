@@ -1,10 +1,10 @@
 import { parse } from "yaml";
+import { PIPELINE_VARIABLE_NAMES } from "../../lib/domain";
 import {
   ACTION_PINS,
   CI_WORKFLOW_FILE,
   DEPENDABOT_COOLDOWN_DAYS,
   MERGE_CHECKS,
-  PIPELINE_VARIABLE_NAMES,
   pipelineSecretNames,
   requiredStatusChecks,
   serviceWorkflowFiles,

@@ -1,3 +1,4 @@
+import { pythonLivenessCheck } from "../../lib/domain/tool-versions";
 import { Image } from "@cdktf/provider-docker/lib/image";
 import { Fn, type ITerraformDependable } from "cdktf";
 import { Construct } from "constructs";
@@ -67,12 +68,7 @@ export class DevelopmentService extends Construct {
       mounts: [{ type: "bind", source: props.sourceDirectory, target: "/app" }],
       user: "1000:1000",
       dependsOn: props.dependsOn,
-      healthcheck: [
-        "CMD",
-        "python",
-        "-c",
-        `import urllib.request; urllib.request.urlopen('http://127.0.0.1:${props.port}${props.livenessPath}', timeout=2)`,
-      ],
+      healthcheck: ["CMD", "python", ...pythonLivenessCheck(props.port, props.livenessPath)],
     });
   }
 }

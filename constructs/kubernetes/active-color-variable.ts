@@ -1,7 +1,8 @@
 import { Fn, TerraformVariable, Token, type TerraformStack } from "cdktf";
 import type { Construct } from "constructs";
 import { stackVariable } from "../terraform/stack-variable";
-import { activeColorVariableName, DEPLOYMENT_COLORS, type DeploymentColor } from "../../lib/domain/variable-names";
+import { DEPLOYMENT_COLORS, type DeploymentColor } from "../../lib/domain/environments";
+import { activeColorVariableName } from "../../lib/domain/variable-names";
 
 /**
  * The deployment variable that picks the colour a blue-green service routes traffic to

@@ -13,7 +13,7 @@ import {
   type CanaryWebhookType,
 } from "../../lib/domain/canary-release";
 import { INSTANCE_LABEL, NAME_LABEL, NAMESPACE_NAME_LABEL, objectLabels } from "./labels";
-import { HTTP_PORT_NAME } from "./web-service-deployment";
+import { HTTP_PORT_NAME } from "./private/web-service-deployment";
 
 /** A Gateway the generated HTTPRoute attaches to (a Gateway API `parentRef`). */
 export interface GatewayReference {

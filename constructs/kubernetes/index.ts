@@ -8,3 +8,4 @@ export type { ResourceAmounts } from "./resource-amounts";
 export * from "./restricted-namespace";
 export * from "./service-settings";
 export * from "./web-service";
+export type { WebServiceWorkload } from "./web-service-workload";

@@ -1,4 +1,4 @@
-import type { DeploymentColor } from "../../lib/domain/variable-names";
+import type { DeploymentColor } from "../../lib/domain/environments";
 
 /** The label a blue-green Service selects on; each colour's pods carry their colour. */
 export const COLOR_LABEL = "delivery-pipeline/color";

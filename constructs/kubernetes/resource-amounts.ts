@@ -1,14 +1,7 @@
 import { parseQuantity } from "../../lib/domain/quantity";
+import type { ResourceAmounts } from "../../lib/domain/service-defaults";
 
-/** Kubernetes quantities of the three resources a container is sized by. */
-export interface ResourceAmounts {
-  /** CPU: `250m`, `1`. */
-  readonly cpu: string;
-  /** Memory: `256Mi`. */
-  readonly memory: string;
-  /** Writable local disk (logs, emptyDir): `64Mi`. */
-  readonly ephemeralStorage: string;
-}
+export type { ResourceAmounts };
 
 const API_NAMES: Readonly<Record<keyof ResourceAmounts, string>> = {
   cpu: "cpu",

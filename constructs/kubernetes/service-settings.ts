@@ -4,13 +4,13 @@ import { SecretV1 } from "@cdktf/provider-kubernetes/lib/secret-v1";
 import { Construct } from "constructs";
 import { SensitiveVariable } from "../terraform";
 import { objectLabels } from "./labels";
-import { secretVariableName } from "../../lib/domain";
+import { DERIVED_APP_SETTINGS, secretVariableName } from "../../lib/domain";
 
 /** Names the app can read as environment variables (Pydantic Settings maps them to fields). */
 const ENVIRONMENT_VARIABLE = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 /** Settings the construct derives itself; a `settings` entry may not override them. */
-const DERIVED_SETTINGS = ["APP_ENV", "PORT"] as const;
+const DERIVED_SETTINGS = Object.keys(DERIVED_APP_SETTINGS);
 
 export interface ServiceSettingsProps {
   /** The service the settings belong to; names the objects and the secret variables. */

@@ -4,11 +4,20 @@ import { ServiceV1 } from "@cdktf/provider-kubernetes/lib/service-v1";
 import { Token } from "cdktf";
 import { Construct } from "constructs";
 import { parseQuantity } from "../../lib/domain/quantity";
-import { DEPLOYMENT_COLORS, type DeploymentColor } from "../../lib/domain/variable-names";
+import {
+  SERVICE_DEFAULTS,
+  SERVICE_LIMITS,
+  type Autoscaling,
+  type HealthPaths,
+  type ReplicaRange,
+  type Shutdown,
+} from "../../lib/domain/service-defaults";
+import { DEPLOYMENT_COLORS, type DeploymentColor } from "../../lib/domain/environments";
 import { ActiveColorVariable } from "./active-color-variable";
 import { COLOR_LABEL, deploymentSelector, NAMESPACE_NAME_LABEL, objectLabels, serviceSelector } from "./labels";
 import { requireQuantities, type ResourceAmounts } from "./resource-amounts";
-import { HTTP_PORT_NAME, WebServiceDeployment, type WebServiceDeploymentProps } from "./web-service-deployment";
+import { HTTP_PORT_NAME, WebServiceDeployment, type WebServiceDeploymentProps } from "./private/web-service-deployment";
+import type { WebServiceWorkload } from "./web-service-workload";
 
 /** The annotation that rolls the pods when the service's non-secret settings change. */
 export const SETTINGS_CHECKSUM_ANNOTATION = "delivery-pipeline/settings-checksum";
@@ -40,18 +49,18 @@ export interface WebServiceProps {
   /** The port the app listens on. @default 8000 */
   readonly port?: number;
   /** @default startup `/health`, readiness `/readiness`, liveness `/liveness` */
-  readonly healthPaths?: Partial<WebServiceDeploymentProps["healthPaths"]>;
+  readonly healthPaths?: Partial<HealthPaths>;
   /** @default requests 250m / 256Mi / 64Mi, limits 1 / 512Mi / 256Mi (cpu / memory / ephemeral storage) */
   readonly resources?: {
     readonly requests?: Partial<ResourceAmounts>;
     readonly limits?: Partial<ResourceAmounts>;
   };
   /** Autoscaling bounds of each Deployment. @default { min: 2, max: 10 } */
-  readonly replicas?: { readonly min: number; readonly max: number };
+  readonly replicas?: ReplicaRange;
   /** @default CPU 70 %, memory 80 %, scale-down stabilisation 300 s */
-  readonly autoscaling?: Partial<WebServiceDeploymentProps["autoscaling"]>;
+  readonly autoscaling?: Partial<Autoscaling>;
   /** @default grace period 30 s, pre-stop drain of 10 s through `GET /drain` */
-  readonly shutdown?: Partial<WebServiceDeploymentProps["shutdown"]>;
+  readonly shutdown?: Partial<Shutdown>;
   /** The namespace of the ingress controller, the only source of traffic. @default "ingress-nginx" */
   readonly ingressNamespace?: string;
   /** A ConfigMap whose entries become environment variables. @default none */
@@ -64,11 +73,6 @@ export interface WebServiceProps {
   readonly pullSecretName?: string;
 }
 
-const DEFAULT_RESOURCES: { requests: ResourceAmounts; limits: ResourceAmounts } = {
-  requests: { cpu: "250m", memory: "256Mi", ephemeralStorage: "64Mi" },
-  limits: { cpu: "1", memory: "512Mi", ephemeralStorage: "256Mi" },
-};
-
 /**
  * A hardened, autoscaled HTTP service: a ServiceAccount without API token, the Deployment(s)
  * with probes, non-root read-only containers and graceful shutdown, a ClusterIP Service on the
@@ -78,7 +82,7 @@ export class WebService extends Construct {
   readonly serviceAccount: ServiceAccountV1;
   readonly service: ServiceV1;
   /** The Deployments by colour; a rolling service has one, under "main". */
-  readonly deployments: Readonly<Record<string, WebServiceDeployment>>;
+  readonly deployments: Readonly<Record<string, WebServiceWorkload>>;
   /** Per-colour Services for verifying a colour before it takes traffic (blue-green only). */
   readonly previewServices: Readonly<Record<string, ServiceV1>>;
 
@@ -175,15 +179,17 @@ function resolveProps(props: WebServiceProps) {
   const fail = (field: string, value: unknown, allowed: string): never => {
     throw new Error(`WebService ${props.name}: ${field} must be ${allowed} (got ${JSON.stringify(value)})`);
   };
-  if (!/^[a-z]([-a-z0-9]*[a-z0-9])?$/.test(props.name) || props.name.length > 40) {
-    fail("name", props.name, "a DNS-1123 label of at most 40 characters");
+  const within = (value: number, range: { readonly min: number; readonly max: number }) =>
+    Number.isInteger(value) && value >= range.min && value <= range.max;
+  if (!/^[a-z]([-a-z0-9]*[a-z0-9])?$/.test(props.name) || props.name.length > SERVICE_LIMITS.nameLength) {
+    fail("name", props.name, `a DNS-1123 label of at most ${SERVICE_LIMITS.nameLength} characters`);
   }
-  const port = props.port ?? 8000;
-  if (!Number.isInteger(port) || port < 1 || port > 65535) {
-    fail("port", port, "an integer from 1 to 65535");
+  const port = props.port ?? SERVICE_DEFAULTS.port;
+  if (!within(port, SERVICE_LIMITS.port)) {
+    fail("port", port, `an integer from ${SERVICE_LIMITS.port.min} to ${SERVICE_LIMITS.port.max}`);
   }
-  const healthPaths = { startup: "/health", readiness: "/readiness", liveness: "/liveness", ...props.healthPaths };
-  const shutdown = { terminationGracePeriodSeconds: 30, drainSeconds: 10, drainPath: "/drain", ...props.shutdown };
+  const healthPaths = { ...SERVICE_DEFAULTS.healthPaths, ...props.healthPaths };
+  const shutdown: Shutdown = { ...SERVICE_DEFAULTS.shutdown, ...props.shutdown };
   for (const [field, path] of [
     ...Object.entries(healthPaths).map(([key, value]) => [`healthPaths.${key}`, value] as const),
     ["shutdown.drainPath", shutdown.drainPath] as const,
@@ -192,8 +198,11 @@ function resolveProps(props: WebServiceProps) {
       fail(field, path, "an HTTP path starting with '/'");
     }
   }
-  if (!Number.isInteger(shutdown.drainSeconds) || shutdown.drainSeconds < 0) {
-    fail("shutdown.drainSeconds", shutdown.drainSeconds, "a whole number of seconds, 0 or more");
+  for (const key of ["terminationGracePeriodSeconds", "drainSeconds"] as const) {
+    const range = SERVICE_LIMITS[key];
+    if (!within(shutdown[key], range)) {
+      fail(`shutdown.${key}`, shutdown[key], `a whole number of seconds from ${range.min} to ${range.max}`);
+    }
   }
   if (shutdown.drainSeconds >= shutdown.terminationGracePeriodSeconds) {
     fail(
@@ -204,8 +213,8 @@ function resolveProps(props: WebServiceProps) {
   }
 
   const resources = {
-    requests: { ...DEFAULT_RESOURCES.requests, ...props.resources?.requests },
-    limits: { ...DEFAULT_RESOURCES.limits, ...props.resources?.limits },
+    requests: { ...SERVICE_DEFAULTS.resources.requests, ...props.resources?.requests },
+    limits: { ...SERVICE_DEFAULTS.resources.limits, ...props.resources?.limits },
   };
   requireQuantities(`WebService ${props.name}: resources.requests`, resources.requests);
   requireQuantities(`WebService ${props.name}: resources.limits`, resources.limits);
@@ -215,27 +224,29 @@ function resolveProps(props: WebServiceProps) {
     }
   }
 
-  const replicas = props.replicas ?? { min: 2, max: 10 };
-  if (!Number.isInteger(replicas.min) || replicas.min < 1) {
-    fail("replicas.min", replicas.min, "a whole number of at least 1");
+  const replicas: ReplicaRange = props.replicas ?? SERVICE_DEFAULTS.replicas;
+  const ceiling = SERVICE_LIMITS.replicas.max;
+  if (!within(replicas.min, { min: SERVICE_LIMITS.replicas.min, max: ceiling })) {
+    fail("replicas.min", replicas.min, `a whole number from ${SERVICE_LIMITS.replicas.min} to ${ceiling}`);
   }
-  if (!Number.isInteger(replicas.max) || replicas.max < replicas.min) {
-    fail("replicas.max", replicas.max, `a whole number of at least replicas.min (${replicas.min})`);
+  if (!within(replicas.max, { min: replicas.min, max: ceiling })) {
+    fail("replicas.max", replicas.max, `a whole number from replicas.min (${replicas.min}) to ${ceiling}`);
   }
-  const autoscaling = {
-    targetCpuUtilizationPercent: 70,
-    targetMemoryUtilizationPercent: 80,
-    scaleDownStabilizationSeconds: 300,
-    ...props.autoscaling,
-  };
+  const autoscaling: Autoscaling = { ...SERVICE_DEFAULTS.autoscaling, ...props.autoscaling };
+  const utilization = SERVICE_LIMITS.targetUtilizationPercent;
   for (const key of ["targetCpuUtilizationPercent", "targetMemoryUtilizationPercent"] as const) {
-    if (!Number.isInteger(autoscaling[key]) || autoscaling[key] < 1) {
-      fail(`autoscaling.${key}`, autoscaling[key], "a whole percentage of at least 1");
+    if (!within(autoscaling[key], utilization)) {
+      fail(`autoscaling.${key}`, autoscaling[key], `a whole percentage from ${utilization.min} to ${utilization.max}`);
     }
   }
   const window = autoscaling.scaleDownStabilizationSeconds;
-  if (!Number.isInteger(window) || window < 0 || window > 3600) {
-    fail("autoscaling.scaleDownStabilizationSeconds", window, "a whole number of seconds from 0 to 3600");
+  const stabilization = SERVICE_LIMITS.scaleDownStabilizationSeconds;
+  if (!within(window, stabilization)) {
+    fail(
+      "autoscaling.scaleDownStabilizationSeconds",
+      window,
+      `a whole number of seconds from ${stabilization.min} to ${stabilization.max}`,
+    );
   }
 
   const rollout = props.rollout;
@@ -253,7 +264,7 @@ function resolveProps(props: WebServiceProps) {
     resources,
     replicas,
     autoscaling,
-    ingressNamespace: props.ingressNamespace ?? "ingress-nginx",
+    ingressNamespace: props.ingressNamespace ?? SERVICE_DEFAULTS.ingressNamespace,
   };
 }
 

@@ -4,7 +4,8 @@ import { DevelopmentStack } from "../../stacks/development-stack";
 import { EnvironmentStack } from "../../stacks/environment-stack";
 import { GithubStack } from "../../stacks/github-stack";
 import type { StateBackend } from "../../stacks/state-backend";
-import { ENVIRONMENT_NAMES, type DeliveryConfig } from "../config";
+import type { DeliveryConfig } from "../config";
+import { ENVIRONMENT_NAMES } from "../domain";
 
 /**
  * The stacks a pipeline or Terraform Cloud deploys, in deployment order. Their ids name workspaces

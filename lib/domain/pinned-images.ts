@@ -1,3 +1,5 @@
+import { TOOL_VERSIONS } from "./tool-versions";
+
 /**
  * Every third-party image this project builds on or runs, pinned by tag (for people) and by the
  * digest of its multi-platform index (for machines: linux/amd64 and linux/arm64 resolve from the
@@ -29,13 +31,13 @@ export const PINNED_IMAGES = {
   /** The development stage and the build stage: Debian 12, the glibc the runtime image has. */
   python: {
     repository: "python",
-    tag: "3.13.6-slim",
+    tag: `${TOOL_VERSIONS.python}-slim`,
     digest: "sha256:6f79e7a10bb7d0b0a50534a70ebc78823f941fba26143ecd7e6c5dca9d7d7e8a",
   },
-  /** uv 0.8.9 (the spec asks for 0.8.6 or later; 0.8.6 added CPython 3.13.6 to `uv python install`). */
+  /** uv in the image (TOOL_VERSIONS.uv.image; 0.8.6 added CPython 3.13.6 to `uv python install`). */
   uv: {
     repository: "ghcr.io/astral-sh/uv",
-    tag: "0.8.9",
+    tag: TOOL_VERSIONS.uv.image,
     digest: "sha256:cda9608307dbbfc1769f3b6b1f9abf5f1360de0be720f544d29a7ae2863c47ef",
   },
   /** The production runtime: glibc, libstdc++, CA certificates, tzdata; no shell, no package manager. */
@@ -73,9 +75,3 @@ export function taggedAndPinned(image: PinnedImage): string {
 export function pinnedByDigest(image: PinnedImage): string {
   return `${image.repository}@${image.digest}`;
 }
-
-/**
- * The CPython the production image runs: uv's standalone build of the same version as the
- * development image's Python, so both stages run one interpreter version.
- */
-export const PYTHON_VERSION = "3.13.6";

@@ -1,3 +1,5 @@
+import type { DeploymentColor } from "./environments";
+
 /** `orders-api` -> `orders_api`: a service name in Terraform variable form. */
 export function snakeCase(name: string): string {
   return name.toLowerCase().replace(/[^a-z0-9]+/g, "_");
@@ -10,10 +12,6 @@ export function snakeCase(name: string): string {
 export function secretVariableName(serviceName: string, secretName: string): string {
   return `${snakeCase(serviceName)}_${snakeCase(secretName)}`;
 }
-
-/** The two colours of a blue-green deployment. */
-export const DEPLOYMENT_COLORS = ["blue", "green"] as const;
-export type DeploymentColor = (typeof DEPLOYMENT_COLORS)[number];
 
 /**
  * The Terraform variable of an environment stack that chooses which image of a service runs: a tag

@@ -1,3 +1,4 @@
+import { pythonLivenessCheck } from "../../lib/domain/tool-versions";
 import { stringify } from "yaml";
 import { snakeCase } from "../../lib/domain/variable-names";
 import { applicationEnvironment, localServices, type LocalSecretName } from "../../lib/domain/local-services";
@@ -50,12 +51,7 @@ export function renderComposeFile(props: ComposeFileProps): string {
       volumes: [{ type: "bind", source: ".", target: "/app" }],
       depends_on: Object.fromEntries(backing.map((service) => [service.name, { condition: "service_healthy" }])),
       healthcheck: {
-        test: [
-          "CMD",
-          "python",
-          "-c",
-          `import urllib.request; urllib.request.urlopen('http://127.0.0.1:${props.port}${props.livenessPath}', timeout=2)`,
-        ],
+        test: ["CMD", "python", ...pythonLivenessCheck(props.port, props.livenessPath)],
         interval: "10s",
         timeout: "3s",
         retries: 5,

@@ -1,4 +1,5 @@
-import { PINNED_IMAGES, PYTHON_VERSION, taggedAndPinned } from "../../lib/domain/pinned-images";
+import { PINNED_IMAGES, taggedAndPinned } from "../../lib/domain/pinned-images";
+import { PYTHON_VERSION, pythonLivenessCheck } from "../../lib/domain/tool-versions";
 
 /** What the generated Dockerfile needs to know about a service. */
 export interface DockerfileProps {
@@ -45,8 +46,7 @@ export function renderDockerfile(props: DockerfileProps): string {
   const healthcheck = (python: string) =>
     `HEALTHCHECK --interval=30s --timeout=3s --start-period=20s --retries=3 CMD ${execForm([
       python,
-      "-c",
-      `import urllib.request; urllib.request.urlopen('http://127.0.0.1:${props.port}${props.livenessPath}', timeout=2)`,
+      ...pythonLivenessCheck(props.port, props.livenessPath),
     ])}`;
   const lockfileMounts = [
     "    --mount=type=bind,source=pyproject.toml,target=pyproject.toml \\",

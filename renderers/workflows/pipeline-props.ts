@@ -1,4 +1,4 @@
-import { type DeploymentColor } from "../../lib/domain";
+import { ENVIRONMENT_NAMES, type DeploymentColor, type EnvironmentName } from "../../lib/domain";
 
 /** How one environment receives deployments from a service's pipeline. */
 export interface PipelineEnvironment {
@@ -40,8 +40,8 @@ export interface ServicePipelineProps {
 }
 
 /** The two environments in deployment order; production only ever follows staging. */
-export const PIPELINE_ENVIRONMENTS = ["staging", "production"] as const;
-export type PipelineEnvironmentName = (typeof PIPELINE_ENVIRONMENTS)[number];
+export const PIPELINE_ENVIRONMENTS = ENVIRONMENT_NAMES;
+export type PipelineEnvironmentName = EnvironmentName;
 
 const GHCR_IMAGE = /^ghcr\.io\/[a-z0-9][a-z0-9._-]*(?:\/[a-z0-9][a-z0-9._-]*)+$/;
 const BRANCH = /^[A-Za-z0-9._/-]+$/;

@@ -1,5 +1,4 @@
-/** The repository Actions variables the deploy jobs read to find Terraform Cloud. */
-export const PIPELINE_VARIABLE_NAMES = ["TF_CLOUD_ORGANIZATION", "TF_CLOUD_HOSTNAME"] as const;
+import type { PIPELINE_VARIABLE_NAMES } from "../../lib/domain/reserved-names";
 
 export interface TerraformCloudLocation {
   /** The Terraform Cloud organization holding the environment workspaces. */

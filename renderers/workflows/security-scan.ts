@@ -1,9 +1,10 @@
-import { DEPLOYMENT_TASK, registryLoginStep } from "./deployment-jobs";
+import { DEPLOYMENT_TASK, DIGEST_PATTERN } from "./deployment/records";
 import { Job } from "./job";
-import { NOTIFY_SCRIPT_PATH } from "./notify-script";
 import type { ServicePipelineProps } from "./pipeline-props";
+import { NOTIFY_SCRIPT_PATH } from "./repository-scripts";
+import { scriptTemplate } from "./script-template";
 import { Step } from "./step";
-import { checkoutStep, dependencyAuditStep, setupUvStep } from "./toolchain";
+import { checkoutStep, dependencyAuditStep, registryLoginStep, setupUvStep } from "./toolchain";
 import { Workflow } from "./workflow";
 
 /**
@@ -39,25 +40,7 @@ export function securityScanWorkflow(props: ServicePipelineProps): Workflow {
             name: "Find the digest running in production",
             id: "deployed",
             env: { GH_TOKEN: "${{ github.token }}" },
-            run: `
-digest=""
-while read -r id digest_candidate; do
-  if gh api "repos/$GITHUB_REPOSITORY/deployments/$id/statuses" --jq '.[].state' | grep -qx success; then
-    digest=$digest_candidate
-    break
-  fi
-done < <(gh api "repos/$GITHUB_REPOSITORY/deployments?environment=production&task=${DEPLOYMENT_TASK}&per_page=30" |
-  jq -r '.[] | select(.payload.digest != null) | "\\(.id) \\(.payload.digest)"')
-if [ -z "$digest" ]; then
-  echo "::notice::Nothing is deployed to production yet: the image scan is skipped"
-elif ! [[ $digest =~ ^sha256:[0-9a-f]{64}$ ]]; then
-  echo "::error::The latest production deployment records '$digest', which is not an image digest"
-  exit 1
-else
-  echo "Production runs $IMAGE@$digest"
-fi
-echo "digest=$digest" >> "$GITHUB_OUTPUT"
-`.trimStart(),
+            run: scriptTemplate("production-digest.sh", { DEPLOYMENT_TASK, DIGEST_PATTERN }),
           }),
           registryLoginStep("pull the deployed image", "steps.deployed.outputs.digest != ''"),
           new Step({
@@ -124,19 +107,7 @@ echo "digest=$digest" >> "$GITHUB_OUTPUT"
               DISCORD_WEBHOOK_URL: "${{ secrets.DISCORD_WEBHOOK_URL }}",
               RUN_URL: "${{ github.server_url }}/${{ github.repository }}/actions/runs/${{ github.run_id }}",
             },
-            run: `
-since=$(date -u -d "${NEW_FINDINGS_DAYS} days ago" +%Y-%m-%dT%H:%M:%SZ)
-# Without code scanning (a private repository without Advanced Security) the count is unknown,
-# which is itself worth a notification.
-new=$(gh api --paginate "repos/$GITHUB_REPOSITORY/code-scanning/alerts?state=open&per_page=100" |
-  jq -s --arg since "$since" '[.[][] | select(.created_at >= $since)] | length') || new=unknown
-echo "Open code scanning alerts created since $since: $new"
-if [ "$new" = 0 ] && [ "$IMAGE_SCAN" = success ] && [ "$DEPENDENCY_SCAN" = success ]; then
-  echo "No new findings: nothing to report"
-  exit 0
-fi
-bash ${NOTIFY_SCRIPT_PATH} "Weekly security scan of $GITHUB_REPOSITORY: $new new code scanning alerts; image scan $IMAGE_SCAN, dependency scan $DEPENDENCY_SCAN. $RUN_URL"
-`.trimStart(),
+            run: scriptTemplate("notify-new-findings.sh", { NEW_FINDINGS_DAYS, NOTIFY_SCRIPT: NOTIFY_SCRIPT_PATH }),
           }),
         ],
       }),

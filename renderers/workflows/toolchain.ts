@@ -1,14 +1,11 @@
+import { TOOL_VERSIONS } from "../../lib/domain/tool-versions";
 import { Step } from "./step";
 
-/** The Python every job of a service runs (the spec's version; the image's base is the same). */
-export const PYTHON_VERSION = "3.13.6";
+/** The Python every job of a service runs. */
+export const PYTHON_VERSION = TOOL_VERSIONS.python;
 
-/**
- * The uv release the jobs install. The spec asks for 0.8.6 or newer; this is the newest release
- * whose checksum setup-uv v10.0.1 ships (`src/download/checksum/known-checksums.ts`), so the
- * binary is verified against a checksum pinned together with the action.
- */
-export const UV_VERSION = "0.12.4";
+/** The uv release the jobs install (TOOL_VERSIONS.uv.ci: why it differs from the image's uv is written there). */
+export const UV_VERSION = TOOL_VERSIONS.uv.ci;
 
 /** The job's repository at the triggering commit; the token is not left behind in `.git/config`. */
 export function checkoutStep(options: { readonly fullHistory?: boolean } = {}): Step {
@@ -55,5 +52,15 @@ export function dependencyAuditStep(): Step {
       'uv export --locked --format requirements.txt --no-emit-project --output-file "$RUNNER_TEMP/requirements.txt"',
       'uv run pip-audit --strict --disable-pip --requirement "$RUNNER_TEMP/requirements.txt"',
     ].join("\n"),
+  });
+}
+
+/** GHCR login with the job token, for pushing (publish) or reading signatures (deploy, scan). */
+export function registryLoginStep(purpose: string, condition?: string): Step {
+  return new Step({
+    name: `Log in to GHCR (${purpose})`,
+    ...(condition === undefined ? {} : { if: condition }),
+    uses: "docker/login-action",
+    with: { registry: "ghcr.io", username: "${{ github.actor }}", password: "${{ secrets.GITHUB_TOKEN }}" },
   });
 }

@@ -2,6 +2,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { isMap, isSeq, parseDocument } from "yaml";
 import { DEFAULT_CONFIG_FILE, parseConfig } from "../../lib/config";
+import { ENVIRONMENT_NAMES } from "../../lib/domain";
 
 /**
  * Configs with many services for the scale benchmark and the scale test, derived from a
@@ -31,7 +32,7 @@ export function generateConfig(templateText: string, count: number): string {
   document.setIn(["terraformCloud", "workspacePrefix"], "scale");
   // Namespace quotas are sized for the template's services; more services need their own sizing,
   // which the schema checks. Generated configs leave the quota out.
-  for (const environment of ["staging", "production"]) {
+  for (const environment of ENVIRONMENT_NAMES) {
     document.deleteIn(["environments", environment, "quota"]);
   }
   const text = document.toString();

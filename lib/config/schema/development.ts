@@ -1,3 +1,4 @@
+import { SERVICE_DEFAULTS } from "../../domain/service-defaults";
 import { z } from "zod";
 import { dnsLabel, port } from "./primitives";
 
@@ -17,7 +18,7 @@ const developmentService = z.strictObject({
   /** The service's repository checkout: its Dockerfile's `development` target is built from it and it is mounted at /app. */
   source: relativeSourcePath,
   /** Host port (on 127.0.0.1) of the service's HTTP port. */
-  port: port.default(8000),
+  port: port.default(SERVICE_DEFAULTS.port),
   /** Host port (on 127.0.0.1) of the debugger (debugpy). */
   debugPort: port.default(5678),
 });

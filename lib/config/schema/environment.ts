@@ -1,14 +1,11 @@
 import { z } from "zod";
 import { environmentCanarySchema } from "./canary";
+import { ROLLOUT_STRATEGIES, type EnvironmentName, type RolloutStrategy } from "../../domain/environments";
+import { ENVIRONMENT_DEFAULTS } from "../../domain/service-defaults";
 import { deploymentSources } from "./governance";
 import { networkSchema } from "./network";
 import { dnsLabel, githubLogin, githubTeamSlug, replicaBounds } from "./primitives";
 import { environmentWorkloadFields } from "./workloads";
-
-export const ENVIRONMENT_NAMES = ["staging", "production"] as const;
-export type EnvironmentName = (typeof ENVIRONMENT_NAMES)[number];
-
-export const ROLLOUT_STRATEGIES = ["rolling", "blue-green", "canary"] as const;
 
 /** GitHub allows at most six required reviewers (users and teams together) per environment. */
 const MAX_REVIEWERS = 6;
@@ -35,11 +32,11 @@ const approvalGate = z
   .prefault({});
 
 function environmentSchema(defaults: {
-  branch: string;
-  namespace: string;
-  replicas: { min: number; max: number };
-  strategy: (typeof ROLLOUT_STRATEGIES)[number];
-  deployFrom: { releaseBranches: boolean; releaseTags: boolean };
+  readonly branch: string;
+  readonly namespace: string;
+  readonly replicas: { readonly min: number; readonly max: number };
+  readonly strategy: RolloutStrategy;
+  readonly deployFrom: { readonly releaseBranches: boolean; readonly releaseTags: boolean };
 }) {
   return z
     .strictObject({
@@ -68,20 +65,8 @@ function environmentSchema(defaults: {
 
 export const environmentsSchema = z
   .strictObject({
-    staging: environmentSchema({
-      branch: "develop",
-      namespace: "staging",
-      replicas: { min: 1, max: 3 },
-      strategy: "rolling",
-      deployFrom: { releaseBranches: true, releaseTags: false },
-    }),
-    production: environmentSchema({
-      branch: "main",
-      namespace: "production",
-      replicas: { min: 2, max: 10 },
-      strategy: "blue-green",
-      deployFrom: { releaseBranches: false, releaseTags: false },
-    }),
+    staging: environmentSchema(ENVIRONMENT_DEFAULTS.staging),
+    production: environmentSchema(ENVIRONMENT_DEFAULTS.production),
   })
   .prefault({});
 

@@ -1,21 +1,7 @@
 import { REPOSITORY_VISIBILITIES } from "../../domain/github-plan";
 import { z } from "zod";
-import { PIPELINE_VARIABLE_NAMES } from "../../../renderers/workflows/pipeline-variables";
+import { DERIVED_ENVIRONMENT_VARIABLES, PIPELINE_VARIABLE_NAMES } from "../../domain/reserved-names";
 import { githubLogin, githubTeamSlug } from "./primitives";
-
-// Release branches, in GitHub's fnmatch syntax (rulesets and environment deployment policies):
-// `*` stops at `/`, and `release/**/*` matches `release/1.2` and `release/1.2/hotfix` alike.
-export const RELEASE_BRANCH_PATTERN = "release/**/*";
-
-/** Release tags (`v1.4.2`, `v1.5.0-rc.1`): protected from deletion and rewriting. */
-export const RELEASE_TAG_PATTERN = "v*";
-
-/**
- * Environment-level Actions variables the environment stacks derive from the config (the image,
- * the namespace, the service URL), so that workflows never repeat them. A configured variable of the
- * same name would collide with the derived one.
- */
-export const DERIVED_ENVIRONMENT_VARIABLES = ["IMAGE_NAME", "K8S_NAMESPACE", "APP_URL"] as const;
 
 /** GitHub accepts 0-10 required approvals; 0 would let a change merge unreviewed, more than 6 stalls small teams. */
 const approvalCount = z

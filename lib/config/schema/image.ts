@@ -1,3 +1,4 @@
+import { ENVIRONMENT_NAMES } from "../../domain/environments";
 import { z } from "zod";
 import { OCI_DIGEST, OCI_DIGEST_RULE, OCI_TAG, OCI_TAG_RULE, tagOfBranch } from "../../domain/oci-reference";
 
@@ -43,7 +44,7 @@ interface ImageSelectionsToCheck {
  */
 export function reportImageSelectionProblems(config: ImageSelectionsToCheck, ctx: z.RefinementCtx): void {
   config.services.forEach((service, index) => {
-    for (const environment of ["staging", "production"] as const) {
+    for (const environment of ENVIRONMENT_NAMES) {
       const image = service.environments[environment].image;
       const path = ["services", index, "environments", environment, "image"];
       if (!image.resolveDigest && image.digest === undefined) {

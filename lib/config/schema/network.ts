@@ -1,3 +1,4 @@
+import { SERVICE_DEFAULTS } from "../../domain/service-defaults";
 import { z } from "zod";
 import { cidrProblem } from "../../domain/cidr";
 import { dnsLabel, port } from "./primitives";
@@ -35,7 +36,7 @@ const egressEndpoint = z.strictObject({
 export const networkSchema = z
   .strictObject({
     /** The namespace of the ingress controller: the only source of traffic to the services' port. */
-    ingressNamespace: dnsLabel(63).default("ingress-nginx"),
+    ingressNamespace: dnsLabel(63).default(SERVICE_DEFAULTS.ingressNamespace),
     /** Destinations outside the cluster that every service of the environment may reach. */
     egress: z.array(egressEndpoint).default([]),
   })

@@ -1,5 +1,7 @@
 import { z } from "zod";
-import { RULE_IDS } from "../../../policy/catalogue";
+import { POLICY_RULE_IDS } from "../../domain/policy-rule-ids";
+
+const RULE_IDS: readonly string[] = POLICY_RULE_IDS;
 
 /** Long enough to force a sentence, not a placeholder such as "ok" or "todo". */
 const MIN_REASON_LENGTH = 20;

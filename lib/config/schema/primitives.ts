@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { parseQuantity } from "../../domain/quantity";
+import { SERVICE_LIMITS } from "../../domain/service-defaults";
 
 /** Names GitHub accepts for users and organisations: alphanumerics and single inner hyphens, 1-39. */
 export const githubLogin = z
@@ -42,11 +43,12 @@ export function dnsLabel(maxLength: number): z.ZodString {
     );
 }
 
+const PORT_RANGE = `must be an integer from ${SERVICE_LIMITS.port.min} to ${SERVICE_LIMITS.port.max}`;
 export const port = z
   .number()
-  .int("must be an integer from 1 to 65535")
-  .min(1, "must be an integer from 1 to 65535")
-  .max(65535, "must be an integer from 1 to 65535");
+  .int(PORT_RANGE)
+  .min(SERVICE_LIMITS.port.min, PORT_RANGE)
+  .max(SERVICE_LIMITS.port.max, PORT_RANGE);
 
 export const httpPath = z.string().regex(/^\/[^\s]*$/, "must be an HTTP path starting with '/' and without spaces");
 
@@ -67,8 +69,11 @@ export const memoryQuantity = z
 export const replicaCount = z
   .number()
   .int("must be a whole number of replicas")
-  .min(1, "must be at least 1 (zero or negative replicas would stop the service)")
-  .max(1000, "must be at most 1000");
+  .min(
+    SERVICE_LIMITS.replicas.min,
+    `must be at least ${SERVICE_LIMITS.replicas.min} (zero or negative replicas would stop the service)`,
+  )
+  .max(SERVICE_LIMITS.replicas.max, `must be at most ${SERVICE_LIMITS.replicas.max}`);
 
 export const replicaBounds = z
   .strictObject({

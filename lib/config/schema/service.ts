@@ -2,6 +2,7 @@ import { z } from "zod";
 import { serviceCanarySchema } from "./canary";
 import { OCI_REPOSITORY } from "../../domain/oci-reference";
 import { parseQuantity } from "../../domain/quantity";
+import { SERVICE_DEFAULTS, SERVICE_LIMITS } from "../../domain/service-defaults";
 import { serviceGovernanceFields } from "./governance";
 import { containerSchema } from "./container";
 import { imageSelection } from "./image";
@@ -23,10 +24,7 @@ const resourceAmounts = z.strictObject({
   ephemeralStorage: memoryQuantity,
 });
 
-/**
- * Requests are what the scheduler reserves; limits are the ceiling. Defaults follow the spec
- * (limit 1 CPU, 512Mi) with requests at a quarter of the CPU and half of the memory.
- */
+/** Requests are what the scheduler reserves; limits are the ceiling. */
 const resources = z
   .strictObject({
     requests: resourceAmounts.partial().prefault({}),
@@ -34,8 +32,8 @@ const resources = z
   })
   .prefault({})
   .transform((value) => ({
-    requests: { cpu: "250m", memory: "256Mi", ephemeralStorage: "64Mi", ...value.requests },
-    limits: { cpu: "1", memory: "512Mi", ephemeralStorage: "256Mi", ...value.limits },
+    requests: { ...SERVICE_DEFAULTS.resources.requests, ...value.requests },
+    limits: { ...SERVICE_DEFAULTS.resources.limits, ...value.limits },
   }))
   .superRefine((value, ctx) => {
     for (const key of ["cpu", "memory", "ephemeralStorage"] as const) {
@@ -53,18 +51,34 @@ const resources = z
 
 const healthPaths = z
   .strictObject({
-    startup: httpPath.default("/health"),
-    readiness: httpPath.default("/readiness"),
-    liveness: httpPath.default("/liveness"),
+    startup: httpPath.default(SERVICE_DEFAULTS.healthPaths.startup),
+    readiness: httpPath.default(SERVICE_DEFAULTS.healthPaths.readiness),
+    liveness: httpPath.default(SERVICE_DEFAULTS.healthPaths.liveness),
   })
   .prefault({});
 
+const { targetUtilizationPercent: utilization, scaleDownStabilizationSeconds: stabilization } = SERVICE_LIMITS;
 const autoscaling = z
   .strictObject({
-    targetCpuUtilizationPercent: z.number().int().min(10).max(100).default(70),
-    targetMemoryUtilizationPercent: z.number().int().min(10).max(100).default(80),
+    targetCpuUtilizationPercent: z
+      .number()
+      .int()
+      .min(utilization.min)
+      .max(utilization.max)
+      .default(SERVICE_DEFAULTS.autoscaling.targetCpuUtilizationPercent),
+    targetMemoryUtilizationPercent: z
+      .number()
+      .int()
+      .min(utilization.min)
+      .max(utilization.max)
+      .default(SERVICE_DEFAULTS.autoscaling.targetMemoryUtilizationPercent),
     /** How long load must stay low before pods are removed; damps flapping. */
-    scaleDownStabilizationSeconds: z.number().int().min(0).max(3600).default(300),
+    scaleDownStabilizationSeconds: z
+      .number()
+      .int()
+      .min(stabilization.min)
+      .max(stabilization.max)
+      .default(SERVICE_DEFAULTS.autoscaling.scaleDownStabilizationSeconds),
   })
   .prefault({});
 
@@ -117,13 +131,13 @@ const imageRepository = z
 
 export const serviceSchema = z.strictObject({
   /** The service's name: Kubernetes object names and the image name derive from it. */
-  name: dnsLabel(40),
+  name: dnsLabel(SERVICE_LIMITS.nameLength),
   /** @default the service name */
   repository: githubRepositoryName.optional(),
   /** @default ghcr.io/<owner>/<repository>, lowercased */
   image: imageRepository.optional(),
   /** The container's HTTP port. */
-  port: port.default(8000),
+  port: port.default(SERVICE_DEFAULTS.port),
   healthPaths,
   /** How the container image is built and started. */
   container: containerSchema,

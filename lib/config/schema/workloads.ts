@@ -1,6 +1,8 @@
 import { z } from "zod";
-import { DEPLOYMENT_COLORS } from "../../domain/variable-names";
+import { DEPLOYMENT_COLORS } from "../../domain/environments";
 import { parseQuantity } from "../../domain/quantity";
+import { DERIVED_APP_SETTINGS } from "../../domain/reserved-names";
+import { SERVICE_DEFAULTS, SERVICE_LIMITS } from "../../domain/service-defaults";
 import { cpuQuantity, httpPath, memoryQuantity, type ReplicaBounds } from "./primitives";
 
 const RESOURCE_KEYS = ["cpu", "memory", "ephemeralStorage"] as const;
@@ -57,6 +59,13 @@ export const environmentWorkloadFields = {
   limitRange: limitRange.optional(),
 };
 
+const seconds = (range: { readonly min: number; readonly max: number }) =>
+  z
+    .number()
+    .int("must be a whole number of seconds")
+    .min(range.min, `must be from ${range.min} to ${range.max} seconds`)
+    .max(range.max, `must be from ${range.min} to ${range.max} seconds`);
+
 /**
  * How a pod stops. Kubernetes removes a terminating pod from the Service endpoints at the same
  * time as it sends SIGTERM, so for a few seconds proxies still route new requests to it: the
@@ -65,21 +74,13 @@ export const environmentWorkloadFields = {
 export const shutdown = z
   .strictObject({
     /** Seconds from the start of termination (pre-stop included) until the container is killed. */
-    terminationGracePeriodSeconds: z
-      .number()
-      .int("must be a whole number of seconds")
-      .min(1, "must be from 1 to 3600 seconds")
-      .max(3600, "must be from 1 to 3600 seconds")
-      .default(30),
+    terminationGracePeriodSeconds: seconds(SERVICE_LIMITS.terminationGracePeriodSeconds).default(
+      SERVICE_DEFAULTS.shutdown.terminationGracePeriodSeconds,
+    ),
     /** How long the app's drain endpoint waits before it answers; 0 turns the pre-stop hook off. */
-    drainSeconds: z
-      .number()
-      .int("must be a whole number of seconds")
-      .min(0, "must be from 0 to 300 seconds")
-      .max(300, "must be from 0 to 300 seconds")
-      .default(10),
+    drainSeconds: seconds(SERVICE_LIMITS.drainSeconds).default(SERVICE_DEFAULTS.shutdown.drainSeconds),
     /** The app's endpoint that the kubelet calls before SIGTERM (it answers after `drainSeconds`). */
-    drainPath: httpPath.default("/drain"),
+    drainPath: httpPath.default(SERVICE_DEFAULTS.shutdown.drainPath),
   })
   .prefault({})
   .superRefine((value, ctx) => {
@@ -210,14 +211,7 @@ export function reportWorkloadProblems(config: WorkloadsView, ctx: z.RefinementC
   }
 }
 
-/**
- * The app's environment variables include the service's environment-level variables; two of
- * them are set by the deployment itself, so a variable of the same name would be ambiguous.
- */
-const DERIVED_SETTINGS: Readonly<Record<string, string>> = {
-  APP_ENV: "the environment's name",
-  PORT: "the service's port",
-};
+const DERIVED_SETTINGS: Readonly<Record<string, string>> = DERIVED_APP_SETTINGS;
 
 function reportDerivedSettings(config: WorkloadsView, ctx: z.RefinementCtx): void {
   config.services.forEach((service, index) => {

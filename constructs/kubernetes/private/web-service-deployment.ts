@@ -2,8 +2,16 @@ import { DeploymentV1 } from "@cdktf/provider-kubernetes/lib/deployment-v1";
 import { HorizontalPodAutoscalerV2 } from "@cdktf/provider-kubernetes/lib/horizontal-pod-autoscaler-v2";
 import { PodDisruptionBudgetV1 } from "@cdktf/provider-kubernetes/lib/pod-disruption-budget-v1";
 import { Construct } from "constructs";
-import { objectLabels } from "./labels";
-import { apiResourceNames, type ResourceAmounts } from "./resource-amounts";
+import type { WebServiceWorkload } from "../web-service-workload";
+import type {
+  Autoscaling,
+  HealthPaths,
+  ReplicaRange,
+  ResourceAmounts,
+  Shutdown,
+} from "../../../lib/domain/service-defaults";
+import { objectLabels } from "../labels";
+import { apiResourceNames } from "../resource-amounts";
 
 /** The non-root identity every container runs as (the image's user, uid and gid 1000). */
 export const APP_USER_ID = 1000;
@@ -35,19 +43,11 @@ export interface WebServiceDeploymentProps {
   readonly selector: Readonly<Record<string, string>>;
   readonly image: string;
   readonly port: number;
-  readonly healthPaths: { readonly startup: string; readonly readiness: string; readonly liveness: string };
+  readonly healthPaths: HealthPaths;
   readonly resources: { readonly requests: ResourceAmounts; readonly limits: ResourceAmounts };
-  readonly replicas: { readonly min: number; readonly max: number };
-  readonly autoscaling: {
-    readonly targetCpuUtilizationPercent: number;
-    readonly targetMemoryUtilizationPercent: number;
-    readonly scaleDownStabilizationSeconds: number;
-  };
-  readonly shutdown: {
-    readonly terminationGracePeriodSeconds: number;
-    readonly drainSeconds: number;
-    readonly drainPath: string;
-  };
+  readonly replicas: ReplicaRange;
+  readonly autoscaling: Autoscaling;
+  readonly shutdown: Shutdown;
   readonly serviceAccountName: string;
   /** @default no ConfigMap in the environment */
   readonly configMapName?: string;
@@ -63,7 +63,7 @@ export interface WebServiceDeploymentProps {
  * unit a rolling service has once and a blue-green service has per colour. Internal to WebService,
  * which validates the props.
  */
-export class WebServiceDeployment extends Construct {
+export class WebServiceDeployment extends Construct implements WebServiceWorkload {
   readonly deployment: DeploymentV1;
   readonly autoscaler: HorizontalPodAutoscalerV2;
   readonly disruptionBudget: PodDisruptionBudgetV1;

@@ -1,0 +1,67 @@
+import { DEPLOYMENT_COLORS } from "../../../lib/domain";
+import { TERRAFORM_CLOUD_SCRIPT_PATH } from "../repository-scripts";
+import { scriptTemplate } from "../script-template";
+import { Step } from "../step";
+import { TERRAFORM_CLOUD, TOKEN_ENV } from "./terraform-cloud";
+
+/** The colour that serves when the active-colour variable is empty, unless the config names another. */
+export const DEFAULT_ACTIVE_COLOR = DEPLOYMENT_COLORS[0];
+
+/**
+ * Blue-green: the digest goes to the idle colour while the active one keeps serving; the apply
+ * returns only once the idle rollout is ready (its readiness probe passes), which is the idle
+ * colour's verification. Then one variable switches traffic, and the public health check runs.
+ * Rollback switches traffic back and restores the idle colour's previous image.
+ */
+export function blueGreenSteps(healthCheck: Step): Step[] {
+  return [
+    new Step({
+      name: "Find the active and the idle colour",
+      id: "colors",
+      env: TOKEN_ENV,
+      run: scriptTemplate("blue-green-colors.sh", { TERRAFORM_CLOUD_SCRIPT: TERRAFORM_CLOUD_SCRIPT_PATH }),
+    }),
+    new Step({
+      name: "Deploy the digest to the idle colour (the apply waits until it is ready)",
+      id: "idle",
+      env: {
+        ...TOKEN_ENV,
+        IDLE: "${{ steps.colors.outputs.idle }}",
+        IDLE_VARIABLE: "${{ steps.colors.outputs.idle-variable }}",
+      },
+      run: `
+${TERRAFORM_CLOUD} set-vars "$IDLE_VARIABLE=$DIGEST"
+${TERRAFORM_CLOUD} apply "Deploy $SERVICE $VERSION ($DIGEST) to the idle colour $IDLE"
+`.trimStart(),
+    }),
+    new Step({
+      name: "Switch traffic to the new colour",
+      env: {
+        ...TOKEN_ENV,
+        ACTIVE: "${{ steps.colors.outputs.active }}",
+        IDLE: "${{ steps.colors.outputs.idle }}",
+      },
+      run: `
+${TERRAFORM_CLOUD} set-vars "$ACTIVE_COLOR_VARIABLE=$IDLE"
+${TERRAFORM_CLOUD} apply "Switch $SERVICE traffic from $ACTIVE to $IDLE ($VERSION)"
+`.trimStart(),
+    }),
+    healthCheck,
+    new Step({
+      name: "Roll back: traffic to the previous colour, its previous image to the idle one",
+      if: "failure() && (steps.idle.outcome == 'success' || steps.idle.outcome == 'failure')",
+      env: {
+        ...TOKEN_ENV,
+        ACTIVE: "${{ steps.colors.outputs.active }}",
+        ACTIVE_VALUE: "${{ steps.colors.outputs.active-value }}",
+        IDLE_VARIABLE: "${{ steps.colors.outputs.idle-variable }}",
+        PREVIOUS_IDLE_IMAGE: "${{ steps.colors.outputs.idle-image }}",
+      },
+      run: `
+echo "::warning::Deployment of $DIGEST failed; switching $SERVICE traffic back to $ACTIVE"
+${TERRAFORM_CLOUD} set-vars "$ACTIVE_COLOR_VARIABLE=$ACTIVE_VALUE" "$IDLE_VARIABLE=$PREVIOUS_IDLE_IMAGE"
+${TERRAFORM_CLOUD} apply "Roll back $SERVICE: traffic to $ACTIVE after $DIGEST failed"
+`.trimStart(),
+    }),
+  ];
+}

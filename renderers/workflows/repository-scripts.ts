@@ -1,0 +1,56 @@
+import { scriptTemplate } from "./script-template";
+
+/**
+ * The scripts committed to each service repository beside its workflows, which run them. Plain
+ * bash + curl + jq, all present on GitHub's Ubuntu runners, instead of one more action. Each is
+ * `scripts/<name>.sh` here; credentials reach curl through a header or config file descriptor,
+ * never through its argument list (arguments are visible to every process on the machine).
+ */
+
+/** Where the deploy jobs find the Terraform Cloud client, in the service repository. */
+export const TERRAFORM_CLOUD_SCRIPT_PATH = ".github/scripts/terraform-cloud.sh";
+
+/** Where the workflows find the notification script, in the service repository. */
+export const NOTIFY_SCRIPT_PATH = ".github/scripts/notify.sh";
+
+/** The repository secrets holding the webhooks; either may be empty, which skips that channel. */
+export const WEBHOOK_SECRETS = ["SLACK_WEBHOOK_URL", "DISCORD_WEBHOOK_URL"] as const;
+
+/** Terraform Cloud run states after which nothing more happens, and whether they count as deployed. */
+export const TERMINAL_RUN_STATES = {
+  applied: true,
+  // The plan found nothing to change: the requested values were already live.
+  planned_and_finished: true,
+  errored: false,
+  discarded: false,
+  canceled: false,
+  force_canceled: false,
+  // A policy check failed and waits for an override that a pipeline must not give itself.
+  policy_soft_failed: false,
+} as const;
+
+function statesWhere(deployed: boolean): string {
+  return Object.entries(TERMINAL_RUN_STATES)
+    .filter(([, value]) => value === deployed)
+    .map(([state]) => state)
+    .join(" | ");
+}
+
+/**
+ * The deploy jobs' Terraform Cloud client (`scripts/terraform-cloud.sh`): read and set the
+ * deployment variables of the environment's workspace, start a run, wait until it is applied.
+ */
+export function terraformCloudScript(): string {
+  return scriptTemplate("terraform-cloud.sh", {
+    SUCCESS_STATES: statesWhere(true),
+    FAILURE_STATES: statesWhere(false),
+  });
+}
+
+/**
+ * Posts one message to Slack and to Discord, each only when its webhook secret is set
+ * (`scripts/notify.sh`). A failed notification is a warning, not a failed deployment.
+ */
+export function notifyScript(): string {
+  return scriptTemplate("notify.sh");
+}
