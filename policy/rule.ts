@@ -33,6 +33,35 @@ export interface PolicyRule {
   readonly check: (stack: SynthesizedStack) => readonly Violation[];
 }
 
+/** Where a violation of an item lies and how its message starts. */
+export interface ItemLabel {
+  readonly address: string;
+  /** The start of each message: `environment 'production' of repository 'orders-api'`. */
+  readonly label: string;
+  /** Said in brackets after the problem: what else a reader needs to fix it. */
+  readonly detail?: string;
+}
+
+/**
+ * A rule's check over the items of a stack (production environments, deployments, default
+ * branches): each problem the check finds with an item is a violation at the item's address.
+ */
+export function checkEach<T>(
+  itemsOf: (stack: SynthesizedStack) => readonly T[],
+  labelOf: (item: T) => ItemLabel,
+  check: (item: T) => string | undefined,
+): (stack: SynthesizedStack) => Violation[] {
+  return (stack) =>
+    itemsOf(stack).flatMap((item) => {
+      const problem = check(item);
+      if (problem === undefined) {
+        return [];
+      }
+      const { address, label, detail } = labelOf(item);
+      return [{ address, message: `${label} ${problem}${detail === undefined ? "" : ` (${detail})`}` }];
+    });
+}
+
 export const SOURCES = {
   scorecard: (check: string): RuleSource => ({
     title: `OpenSSF Scorecard: ${check}`,

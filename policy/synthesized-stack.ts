@@ -1,14 +1,19 @@
-import { blocks, isObject, nested, stringAt, type Json, type JsonObject } from "../lib/terraform-json/terraform-json";
+import {
+  blocks,
+  dataSourcesOf,
+  isObject,
+  nested,
+  resourcesOf,
+  stringAt,
+  typesOf,
+  type Block,
+  type Json,
+  type JsonObject,
+} from "../lib/terraform-json/terraform-json";
 import { singleInterpolation } from "../lib/terraform-json/template-sequences";
 
 /** A resource or data source of the synthesized JSON. */
-export interface TerraformBlock {
-  readonly type: string;
-  readonly name: string;
-  /** `type.name`, or `data.type.name`: as Terraform and the report name it. */
-  readonly address: string;
-  readonly body: JsonObject;
-}
+export type TerraformBlock = Block;
 
 /** A provider configuration: `provider.kubernetes`, or `provider.github.<alias>`. */
 export interface ProviderBlock {
@@ -34,19 +39,19 @@ export class SynthesizedStack {
     readonly json: JsonObject,
     readonly production: boolean,
   ) {
-    for (const block of [...this.blocksOf("resource", ""), ...this.blocksOf("data", "data.")]) {
+    for (const block of [...this.resources(), ...this.dataSources()]) {
       this.byAddress.set(block.address, block);
     }
   }
 
   /** Every resource of the given types (of every type when none is given), in address order. */
   resources(...types: readonly string[]): TerraformBlock[] {
-    return this.blocksOf("resource", "", types);
+    return this.blocksOf("managed", types);
   }
 
   /** Every data source of the given types, in address order. */
   dataSources(...types: readonly string[]): TerraformBlock[] {
-    return this.blocksOf("data", "data.", types);
+    return this.blocksOf("data", types);
   }
 
   /** The resource or data source at an address (`kubernetes_namespace_v1.x`, `data.github_user.y`). */
@@ -111,17 +116,10 @@ export class SynthesizedStack {
     return typeof current === "string" ? this.resolve(current) : value;
   }
 
-  private blocksOf(section: "resource" | "data", prefix: string, types: readonly string[] = []): TerraformBlock[] {
-    const byType = isObject(this.json[section]) ? this.json[section] : {};
-    const wanted = types.length === 0 ? Object.keys(byType) : types;
-    return [...wanted].sort().flatMap((type) => {
-      const byName = isObject(byType[type]) ? byType[type] : {};
-      return Object.keys(byName)
-        .sort()
-        .flatMap((name) => {
-          const body = byName[name];
-          return isObject(body) ? [{ type, name, address: `${prefix}${type}.${name}`, body }] : [];
-        });
-    });
+  private blocksOf(mode: Block["mode"], types: readonly string[]): Block[] {
+    const wanted = types.length === 0 ? typesOf(this.json, mode) : [...types].sort();
+    return wanted.flatMap((type) =>
+      mode === "managed" ? resourcesOf(this.json, type) : dataSourcesOf(this.json, type),
+    );
   }
 }

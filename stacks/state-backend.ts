@@ -23,7 +23,8 @@ export function workspaceName(workspacePrefix: string, stackId: string): string 
 /**
  * Configures the stack's backend. The local state file is named by a path relative to the
  * stack's working directory (`cdktf.out/stacks/<id>`), so it lands in the project root as cdktf's
- * default does, but without writing this machine's absolute path into the output (PITFALLS 2).
+ * default does, but without writing this machine's absolute path into the output: cdktf's implicit
+ * local backend records the absolute directory synth ran in, so the output would differ per machine.
  */
 export function configureStateBackend(stack: TerraformStack, backend: StateBackend): void {
   const stackId = stack.node.id;

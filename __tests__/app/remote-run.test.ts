@@ -3,7 +3,7 @@ import * as path from "node:path";
 import { workspaceName } from "../../stacks/state-backend";
 import { remoteRunProblems } from "../support/remote-run";
 import { loadDefaultConfig, PROJECT_ROOT, stackOf, synthesizeConfig } from "../support/synth";
-import type { TerraformJson } from "../support/terraform-json";
+import type { TerraformJson } from "../../lib/terraform-json/terraform-json";
 
 /** Stacks that only ever run on a workstation (local containers) are exempt. */
 const LOCAL_ONLY_STACKS = ["development"];

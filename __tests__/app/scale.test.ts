@@ -3,7 +3,7 @@ import { parseConfig } from "../../lib/config";
 import { generateConfig, generatedServiceNames } from "../../scripts/bench/generate-config";
 import { slopes } from "../../scripts/bench";
 import { DEFAULT_CONFIG_PATH, synthesizeConfig } from "../support/synth";
-import { stringsIn, type TerraformJson } from "../support/terraform-json";
+import { stringsIn, type JsonObject, type TerraformJson } from "../../lib/terraform-json/terraform-json";
 import { snakeCase } from "../../lib/domain";
 
 const TEMPLATE = fs.readFileSync(DEFAULT_CONFIG_PATH, "utf8");
@@ -46,7 +46,7 @@ describe("generated configs for the scale benchmark", () => {
 });
 
 /** Which generated service a block of the output belongs to: by construct path, else by a unique mention. */
-function ownerOf(body: Record<string, unknown>, services: readonly string[]): string | undefined {
+function ownerOf(body: JsonObject, services: readonly string[]): string | undefined {
   const metadata = (body["//"] as { metadata?: { path?: string } } | undefined)?.metadata;
   const segments = (metadata?.path ?? "").split("/");
   const byPath = services.find((name) =>

@@ -3,7 +3,7 @@ import { DEPLOYED_STACK_IDS, STACK_IDS } from "../../lib/app/app";
 import * as path from "node:path";
 import { configWith } from "../support/config-text";
 import { loadDefaultConfig, stackOf, synthesizeConfig, synthesizeDefaultConfig } from "../support/synth";
-import { resourcesOf, stringsIn } from "../support/terraform-json";
+import { resourcesOf, stringsIn } from "../../lib/terraform-json/terraform-json";
 
 describe("the synthesized app", () => {
   const app = synthesizeDefaultConfig();

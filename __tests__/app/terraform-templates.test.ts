@@ -1,6 +1,6 @@
 import { terraformLiteral } from "../../constructs/terraform";
 import { synthesizeDefaultConfig } from "../support/synth";
-import type { TerraformJson } from "../support/terraform-json";
+import type { TerraformJson } from "../../lib/terraform-json/terraform-json";
 import { terraformTemplateErrors } from "../support/terraform-templates";
 
 jest.setTimeout(30_000);

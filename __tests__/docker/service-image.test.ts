@@ -2,7 +2,7 @@ import { DockerProvider } from "@cdktf/provider-docker/lib/provider";
 import { App, TerraformOutput, TerraformStack, Testing } from "cdktf";
 import { ServiceImage, type ServiceImageProps } from "../../constructs/docker";
 import { deployImage, RESOLVED_DIGEST as RESOLVED, type ImageDeployment } from "../support/image-deployment";
-import type { TerraformJson } from "../support/terraform-json";
+import { jsonText, type TerraformJson } from "../../lib/terraform-json/terraform-json";
 
 const REPOSITORY = "ghcr.io/acme/orders-api";
 const CONFIGURED = `sha256:${"a".repeat(64)}`;
@@ -21,7 +21,7 @@ function synthesizeImage(props: Partial<ServiceImageProps> = {}): SynthesizedIma
   // An output shows the reference as a workload's `image` attribute would hold it.
   new TerraformOutput(stack, "reference", { value: image.reference });
   const json = JSON.parse(Testing.synth(stack)) as TerraformJson;
-  return { reference: String(json.output?.reference?.value), json };
+  return { reference: jsonText(json.output?.reference?.value), json };
 }
 
 function deploy(image: SynthesizedImage, variableValue: string): ImageDeployment {

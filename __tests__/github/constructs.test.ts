@@ -9,7 +9,7 @@ import {
   RequiredReviewers,
   ServiceRepository,
 } from "../../constructs/github";
-import { resourcesOf, type TerraformJson } from "../support/terraform-json";
+import { resourcesOf, type TerraformJson } from "../../lib/terraform-json/terraform-json";
 import { codeOwnersFile, securityPolicyFile } from "../../renderers/github";
 
 // Each construct validates its props eagerly, naming the field, the value and what is allowed.

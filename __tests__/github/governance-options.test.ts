@@ -1,6 +1,6 @@
 import { configWith } from "../support/config-text";
 import { stackOf, synthesizeConfig } from "../support/synth";
-import { dataSourcesOf, resourcesOf } from "../support/terraform-json";
+import { jsonText, dataSourcesOf, resourcesOf } from "../../lib/terraform-json/terraform-json";
 
 // The governance options away from their defaults, in one synthesized app.
 const app = synthesizeConfig(
@@ -83,7 +83,7 @@ describe("repository options", () => {
       rulesetsOf("billing-api")
         .filter((block) => block.body.target === "branch")
         .map((block) => [
-          String(block.body.name),
+          jsonText(block.body.name),
           (block.body.rules as { pull_request: { required_approving_review_count: number } }).pull_request
             .required_approving_review_count,
         ]),
@@ -104,7 +104,7 @@ describe("repository options", () => {
   });
 
   it("points SECURITY.md of a public repository at private vulnerability reporting, and at the code owners", () => {
-    const policy = String(
+    const policy = jsonText(
       resourcesOf(github, "github_repository_file").find((file) => file.body.file === "SECURITY.md")?.body.content,
     );
     expect(policy).toContain("/security/advisories/new");

@@ -1,10 +1,18 @@
 import { pipelineSecretNames, requiredStatusChecks } from "../../renderers/workflows";
 import { DERIVED_ENVIRONMENT_VARIABLES } from "../../lib/domain";
 import { loadDefaultConfig, stackOf, synthesizeDefaultConfig } from "../support/synth";
-import { dataSourcesOf, onlyResourceOf, resourcesOf, type Block, type TerraformJson } from "../support/terraform-json";
+import {
+  jsonText,
+  dataSourcesOf,
+  onlyResourceOf,
+  resourcesOf,
+  type Block,
+  type TerraformJson,
+} from "../../lib/terraform-json/terraform-json";
 import { secretVariableName } from "../../lib/domain";
 
-// Every guarantee of the governance issue, read from the default configuration's output.
+// Every governance guarantee (repository settings, branch rules, managed files, approval-gated
+// environments, secrets and variables), read from the default configuration's output.
 const config = loadDefaultConfig();
 
 // Values for every secret, present in the environment the way `TF_VAR_...` would be: none of them
@@ -181,7 +189,7 @@ describe("managed files", () => {
   it("commits nothing straight to a protected branch: every file goes to an automation branch", () => {
     expect(files.length).toBeGreaterThan(0);
     for (const file of files) {
-      expect(String(file.body.branch)).toMatch(/^automation\/managed-files\/(main|develop)$/);
+      expect(jsonText(file.body.branch)).toMatch(/^automation\/managed-files\/(main|develop)$/);
       expect(file.body.autocreate_branch).toBe(true);
     }
   });
@@ -193,7 +201,7 @@ describe("managed files", () => {
       ["main", "automation/managed-files/main"],
     ]);
     for (const pr of pullRequests) {
-      const target = String(pr.base_ref);
+      const target = jsonText(pr.base_ref);
       const committed = files.filter((file) => file.body.branch === `automation/managed-files/${target}`);
       expect([...(pr.depends_on as string[])].sort()).toEqual(
         committed.map((file) => `github_repository_file.${file.name}`).sort(),
@@ -245,7 +253,7 @@ describe("managed files", () => {
       .filter((line) => line !== "" && !line.startsWith("#"));
     const owned = lines.map((line) => line.split(/\s+/)[0] ?? "");
     expect(owned).toEqual(expect.arrayContaining(["/.github/workflows/", "/Dockerfile"]));
-    for (const path of new Set(files.map((file) => `/${String(file.body.file)}`))) {
+    for (const path of new Set(files.map((file) => `/${jsonText(file.body.file)}`))) {
       expect(owned.some((pattern) => pattern === path || (pattern.endsWith("/") && path.startsWith(pattern)))).toBe(
         true,
       );
@@ -341,7 +349,7 @@ describe("secrets and variables", () => {
   ])("takes every %s secret value from the stack's sensitive variable of that secret", (id, type) => {
     const stack = stackOf(app, id);
     for (const secret of resourcesOf(stack, type)) {
-      const variable = secretVariableName("orders-api", String(secret.body.secret_name));
+      const variable = secretVariableName("orders-api", jsonText(secret.body.secret_name));
       expect(secret.body.plaintext_value).toBe(`\${var.${variable}}`);
       expect(stack.variable?.[variable]).toMatchObject({ type: "string", sensitive: true, nullable: false });
     }
@@ -358,8 +366,8 @@ describe("secrets and variables", () => {
     const variables = (stack: TerraformJson) =>
       Object.fromEntries(
         resourcesOf(stack, "github_actions_environment_variable").map((v) => [
-          String(v.body.variable_name),
-          String(v.body.value),
+          jsonText(v.body.variable_name),
+          jsonText(v.body.value),
         ]),
       );
     expect(variables(staging)).toEqual({

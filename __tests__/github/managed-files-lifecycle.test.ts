@@ -4,7 +4,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { TerraformStack, Testing } from "cdktf";
 import { ManagedFiles } from "../../constructs/github";
-import type { TerraformJson } from "../support/terraform-json";
+import type { TerraformJson } from "../../lib/terraform-json/terraform-json";
 import { offlineTerraformEnvironment } from "../support/terraform-cli";
 import { type ManagedFile } from "../../lib/domain";
 

@@ -10,8 +10,8 @@ import {
 } from "../../constructs/kubernetes";
 import { SensitiveVariable } from "../../constructs/terraform";
 import { toKubernetesObject } from "../support/kubernetes-objects";
-import type { TerraformJson } from "../support/terraform-json";
-import { resourcesOf } from "../support/terraform-json";
+import type { TerraformJson } from "../../lib/terraform-json/terraform-json";
+import { resourcesOf } from "../../lib/terraform-json/terraform-json";
 
 const DIGEST = `sha256:${"a".repeat(64)}`;
 

@@ -7,7 +7,7 @@ import type { IConfigMap, IContainer, IPodSpec, IService, IServiceAccount } from
 import { ENVIRONMENT_NAMES } from "../../lib/domain";
 import { kubernetesObjectsOf, objectsOfKind } from "../support/kubernetes-objects";
 import { loadDefaultConfig, stackOf, synthesizeDefaultConfig } from "../support/synth";
-import { onlyResourceOf, resourcesOf, stringsIn, type Block } from "../support/terraform-json";
+import { onlyResourceOf, resourcesOf, stringsIn, type Block } from "../../lib/terraform-json/terraform-json";
 import { secretVariableName } from "../../lib/domain";
 
 const app = synthesizeDefaultConfig();

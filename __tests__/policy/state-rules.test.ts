@@ -42,7 +42,7 @@ const cases: RuleCase[] = [
 describe("state rules", () => {
   describeRuleCases("TF", cases);
 
-  it("catches the absolute state path of cdktf's implicit local backend (PITFALLS 2)", () => {
+  it("catches the absolute state path cdktf's implicit local backend writes", () => {
     const outdir = fs.mkdtempSync(path.join(os.tmpdir(), "implicit-backend-"));
     const app = new App({ outdir, stackTraces: false });
     const stack = new TerraformStack(app, "staging");

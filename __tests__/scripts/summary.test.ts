@@ -1,13 +1,8 @@
-import {
-  formatFacts,
-  readable,
-  stackSummaryMarkdown,
-  summarizeStack,
-  workflowSchedules,
-  type TypeSummary,
-} from "../../scripts/report/summary";
+import { workflowSchedules } from "../../scripts/report/github-settings";
+import { readable } from "../../scripts/report/references";
+import { formatFacts, stackSummaryMarkdown, summarizeStack, type TypeSummary } from "../../scripts/report/summary";
 import { templateSequences } from "../../lib/terraform-json/template-sequences";
-import type { JsonObject } from "../../scripts/report/terraform-json";
+import type { JsonObject } from "../../lib/terraform-json/terraform-json";
 import { synthesizeDefaultConfig } from "../support/synth";
 import { githubStack, productionStack } from "./fixtures/future-stacks";
 
@@ -112,10 +107,7 @@ describe("npm run summary", () => {
   it("summarizes every stack of the default config", () => {
     const app = synthesizeDefaultConfig();
     for (const [id, stack] of Object.entries(app.stacks)) {
-      const counted = summarizeStack(stack as unknown as Record<string, unknown>).reduce(
-        (sum, row) => sum + row.count,
-        0,
-      );
+      const counted = summarizeStack(stack).reduce((sum, row) => sum + row.count, 0);
       const present = [stack.resource, stack.data].reduce(
         (sum, section) => sum + Object.values(section ?? {}).reduce((n, byName) => n + Object.keys(byName).length, 0),
         0,

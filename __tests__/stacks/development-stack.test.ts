@@ -6,7 +6,7 @@ import { parseConfig, type DeliveryConfig } from "../../lib/config";
 import { editedDefaultConfig } from "../support/config-text";
 import { stackOf, synthesizeConfig } from "../support/synth";
 import { terraformConsole } from "../support/terraform-console";
-import { onlyResourceOf, resourcesOf, stringsIn, type Block } from "../support/terraform-json";
+import { jsonText, onlyResourceOf, resourcesOf, stringsIn, type Block } from "../../lib/terraform-json/terraform-json";
 import { terraformTemplateErrors } from "../support/terraform-templates";
 
 /** The default configuration with orders-api run locally from the fixture checkout. */
@@ -24,7 +24,7 @@ const containers = resourcesOf(stack, "docker_container");
 function container(name: string): Block {
   const found = containers.find((candidate) => candidate.body.name === name);
   if (found === undefined) {
-    throw new Error(`no container ${name}; containers: ${containers.map((c) => String(c.body.name)).join(", ")}`);
+    throw new Error(`no container ${name}; containers: ${containers.map((c) => jsonText(c.body.name)).join(", ")}`);
   }
   return found;
 }
@@ -57,7 +57,7 @@ describe("the development stack", () => {
   });
 
   it("publishes every port on 127.0.0.1 only", () => {
-    const ports = containers.flatMap((entry) => entry.body.ports as PortBlock[]);
+    const ports = containers.flatMap((entry) => entry.body.ports as unknown as PortBlock[]);
     expect(ports).toHaveLength(6);
     for (const port of ports) {
       expect(port.ip).toBe("127.0.0.1");

@@ -6,7 +6,7 @@ import { deployableImages } from "../../stacks/service-images";
 import { configWith } from "../support/config-text";
 import { deployImage, RESOLVED_DIGEST } from "../support/image-deployment";
 import { stackOf, synthesizeDefaultConfig } from "../support/synth";
-import { dataSourcesOf, stringsIn, type TerraformJson } from "../support/terraform-json";
+import { jsonText, dataSourcesOf, stringsIn, type TerraformJson } from "../../lib/terraform-json/terraform-json";
 
 const DIGEST = `sha256:${"d".repeat(64)}`;
 const PASSED = `sha256:${"e".repeat(64)}`;
@@ -27,7 +27,7 @@ function imagesOf(config: DeliveryConfig, environment: EnvironmentName) {
   return images.map(({ color, image }) => ({
     color,
     variable: image.overrideVariable?.friendlyUniqueId ?? "",
-    reference: String(json.output?.[`image_${color ?? "rolling"}`]?.value),
+    reference: jsonText(json.output?.[`image_${color ?? "rolling"}`]?.value),
     json,
   }));
 }

@@ -4,7 +4,7 @@ import { servicePipelineProps } from "../../stacks/github-stack";
 import { loadDefaultConfig, stackOf, synthesizeConfig, synthesizeDefaultConfig } from "../support/synth";
 import { parse } from "yaml";
 import { configWith } from "../support/config-text";
-import { resourcesOf } from "../support/terraform-json";
+import { jsonText, resourcesOf } from "../../lib/terraform-json/terraform-json";
 import { hardeningProblems, unescapeTerraform } from "../support/workflow-checks";
 
 // The pipeline as the github stack commits it: what reaches the service repositories.
@@ -13,8 +13,8 @@ const github = () => stackOf(synthesizeDefaultConfig(), "github");
 const committedFiles = () => [
   ...new Map(
     resourcesOf(github(), "github_repository_file").map((block) => [
-      String(block.body.file),
-      { path: String(block.body.file), content: unescapeTerraform(String(block.body.content)) },
+      jsonText(block.body.file),
+      { path: jsonText(block.body.file), content: unescapeTerraform(jsonText(block.body.content)) },
     ]),
   ).values(),
 ];
@@ -30,7 +30,7 @@ describe("the pipeline in the synthesized github stack", () => {
 
   it("keeps GitHub expressions and shell format strings literal for Terraform", () => {
     for (const block of resourcesOf(github(), "github_repository_file")) {
-      expect(String(block.body.content)).not.toMatch(/(?<![$%])[$%]\{/);
+      expect(jsonText(block.body.content)).not.toMatch(/(?<![$%])[$%]\{/);
     }
   });
 

@@ -1,5 +1,5 @@
 import { terraformConsole } from "./terraform-console";
-import type { TerraformJson } from "./terraform-json";
+import { jsonText, type TerraformJson } from "../../lib/terraform-json/terraform-json";
 
 /** What the registry answers for any tag, in tests that evaluate image references. */
 export const RESOLVED_DIGEST = `sha256:${"c".repeat(64)}`;
@@ -26,7 +26,7 @@ export function deployImage(
     const count = typeof body.count === "string" ? body.count.slice(2, -1) : "1";
     locals[`lookup_${index}`] = `\${[for i in range(${count}) : { sha256_digest = "${RESOLVED_DIGEST}" }]}`;
     locals[`lookup_${index}_count`] = `\${${count}}`;
-    locals[`lookup_${index}_name`] = String(body.name);
+    locals[`lookup_${index}_name`] = jsonText(body.name);
     expression = expression
       .split(`data.docker_registry_image.${name}.`)
       .join(`local.lookup_${index}[0].`)

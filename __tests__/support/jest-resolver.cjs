@@ -1,5 +1,5 @@
 // kubernetes-models and its helpers publish ES modules only, exported under the "import"
-// condition alone (PITFALLS 4). Jest resolves CommonJS with "require"; let these packages resolve
+// condition alone. Jest resolves CommonJS with "require"; let these packages resolve
 // as imports (swc then turns them into CommonJS, see transformIgnorePatterns) and leave every
 // other package alone, since many of them would pick their ESM build under "import".
 const ESM_ONLY = /^(kubernetes-models|@kubernetes-models\/[^/]+|is-cidr|cidr-regex)(\/|$)/;

@@ -12,7 +12,7 @@ import {
   toKubernetesObject,
 } from "./kubernetes-objects";
 import { schemaErrors } from "./kubernetes-schemas";
-import type { TerraformJson } from "./terraform-json";
+import type { TerraformJson } from "../../lib/terraform-json/terraform-json";
 
 // The expected objects are typed with kubernetes-models' API interfaces, so the compiler rejects
 // a misspelt or misplaced API field in them: these tests pin the converter's field names.

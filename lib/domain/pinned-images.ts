@@ -34,7 +34,7 @@ export const PINNED_IMAGES = {
     tag: `${TOOL_VERSIONS.python}-slim`,
     digest: "sha256:6f79e7a10bb7d0b0a50534a70ebc78823f941fba26143ecd7e6c5dca9d7d7e8a",
   },
-  /** uv in the image (TOOL_VERSIONS.uv.image; 0.8.6 added CPython 3.13.6 to `uv python install`). */
+  /** uv in the image (TOOL_VERSIONS.uv.image): 0.8.6 or later, since 0.8.6 added CPython 3.13.6 to `uv python install`. */
   uv: {
     repository: "ghcr.io/astral-sh/uv",
     tag: TOOL_VERSIONS.uv.image,

@@ -1,2 +1,3 @@
 export * from "./template-sequences";
 export * from "./terraform-json";
+export * from "./synthesized-output";

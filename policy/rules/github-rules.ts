@@ -1,5 +1,5 @@
 import { defaultBranchProtections } from "../branch-protection";
-import { SOURCES, type PolicyRule, type Violation } from "../rule";
+import { checkEach, SOURCES, type PolicyRule, type Violation } from "../rule";
 import type { SynthesizedStack, TerraformBlock } from "../synthesized-stack";
 import { blocks, booleanAt, nested, stringAt, type Json } from "../../lib/terraform-json/terraform-json";
 import { hasExpression, singleInterpolation, variablesIn } from "../../lib/terraform-json/template-sequences";
@@ -28,35 +28,28 @@ function listIsGiven(value: Json | undefined): boolean {
 function eachProductionEnvironment(
   check: (environment: TerraformBlock) => string | undefined,
 ): (stack: SynthesizedStack) => Violation[] {
-  return (stack) =>
-    productionEnvironments(stack).flatMap((environment) => {
-      const problem = check(environment);
-      return problem === undefined
-        ? []
-        : [{ address: environment.address, message: `${environmentLabel(environment)} ${problem}` }];
-    });
+  return checkEach(
+    productionEnvironments,
+    (environment) => ({ address: environment.address, label: environmentLabel(environment) }),
+    check,
+  );
 }
 
 function eachDefaultBranch(
   check: (protection: ReturnType<typeof defaultBranchProtections>[number]) => string | undefined,
 ): (stack: SynthesizedStack) => Violation[] {
-  return (stack) =>
-    defaultBranchProtections(stack).flatMap((protection) => {
-      const problem = check(protection);
-      if (problem === undefined) {
-        return [];
-      }
-      const coverage =
+  return checkEach(
+    defaultBranchProtections,
+    (protection) => ({
+      address: protection.repository.address,
+      label: `default branch '${protection.branch}'`,
+      detail:
         protection.protectedBy.length === 0
           ? "no active ruleset or branch protection covers it"
-          : `protected by ${protection.protectedBy.join(", ")}`;
-      return [
-        {
-          address: protection.repository.address,
-          message: `default branch '${protection.branch}' ${problem} (${coverage})`,
-        },
-      ];
-    });
+          : `protected by ${protection.protectedBy.join(", ")}`,
+    }),
+    check,
+  );
 }
 
 /** Secret resources of the GitHub provider and the attributes that carry the value. */

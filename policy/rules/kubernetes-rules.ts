@@ -1,7 +1,7 @@
 import { isDigestPinned, unversionedImageProblem } from "../container-images";
 import { deploymentCoverage, type DeploymentCoverage } from "../deployment-coverage";
 import { podTemplatesOf, type PodContainer, type PodTemplate } from "../pod-templates";
-import { SOURCES, type PolicyRule, type Violation } from "../rule";
+import { checkEach, SOURCES, type PolicyRule, type Violation } from "../rule";
 import type { SynthesizedStack } from "../synthesized-stack";
 import {
   blocks,
@@ -47,13 +47,11 @@ function eachContainer(
 function eachDeployment(
   check: (coverage: DeploymentCoverage) => string | undefined,
 ): (stack: SynthesizedStack) => Violation[] {
-  return (stack) =>
-    deploymentCoverage(stack).flatMap((coverage) => {
-      const problem = check(coverage);
-      return problem === undefined
-        ? []
-        : [{ address: coverage.deployment.address, message: `${coverage.label} ${problem}` }];
-    });
+  return checkEach(
+    deploymentCoverage,
+    (coverage) => ({ address: coverage.deployment.address, label: coverage.label }),
+    check,
+  );
 }
 
 function securityContextOf(body: JsonObject | undefined): JsonObject | undefined {

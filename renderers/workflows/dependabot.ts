@@ -1,6 +1,6 @@
 import { renderYaml } from "./yaml-output";
 
-/** The ecosystems Dependabot keeps current in a service repository: the spec's stack. */
+/** The ecosystems Dependabot keeps current in a service repository: workflow actions, images, uv packages. */
 export const DEPENDABOT_ECOSYSTEMS = ["github-actions", "docker", "uv"] as const;
 export type DependabotEcosystem = (typeof DEPENDABOT_ECOSYSTEMS)[number] | "npm";
 

@@ -4,7 +4,12 @@ import { Step } from "./step";
 /** The Python every job of a service runs. */
 export const PYTHON_VERSION = TOOL_VERSIONS.python;
 
-/** The uv release the jobs install (TOOL_VERSIONS.uv.ci: why it differs from the image's uv is written there). */
+/**
+ * The uv release the jobs install (TOOL_VERSIONS.uv.ci; why it differs from the image's uv is
+ * written there): the newest release whose checksum setup-uv v10.0.1 ships
+ * (`src/download/checksum/known-checksums.ts`), so the binary is verified against a checksum
+ * pinned together with the action.
+ */
 export const UV_VERSION = TOOL_VERSIONS.uv.ci;
 
 /** The job's repository at the triggering commit; the token is not left behind in `.git/config`. */

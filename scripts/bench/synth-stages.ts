@@ -6,6 +6,7 @@ import { StackSynthesizer } from "cdktf/lib/synthesize/synthesizer";
 import { buildDeliveryApp } from "../../lib/app/app";
 import { loadConfig } from "../../lib/config";
 import { synthesizeAllOrNothing } from "../../lib/app/synth";
+import { readSynthesizedStacks, terraformBlocks } from "../../lib/terraform-json";
 
 /**
  * Where one synth's time goes, in milliseconds, by stage. Printed as JSON by
@@ -64,16 +65,11 @@ export function measureStages(configFile: string): SynthStages {
       return app;
     }, outdir);
     const total = performance.now() - started;
-    const stacksDir = path.join(outdir, "stacks");
     let blocks = 0;
     let outputBytes = 0;
-    for (const id of fs.readdirSync(stacksDir)) {
-      const text = fs.readFileSync(path.join(stacksDir, id, "cdk.tf.json"), "utf8");
-      outputBytes += Buffer.byteLength(text);
-      const json = JSON.parse(text) as { resource?: object; data?: object };
-      for (const section of [json.resource, json.data]) {
-        for (const byName of Object.values(section ?? {})) blocks += Object.keys(byName as object).length;
-      }
+    for (const stack of readSynthesizedStacks(outdir)) {
+      outputBytes += Buffer.byteLength(stack.text);
+      blocks += terraformBlocks(stack.json).length;
     }
     const get = (label: string) => totals[label] ?? 0;
     return {

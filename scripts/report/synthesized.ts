@@ -5,13 +5,12 @@ import { buildDeliveryApp, STACK_IDS, type DeliveryAppOptions } from "../../lib/
 import { loadConfig, type DeliveryConfig } from "../../lib/config";
 import { settingsFromEnvironment } from "../../lib/app/settings";
 import { synthesizeAllOrNothing, type SynthAnnotation } from "../../lib/app/synth";
-import { isObject, type JsonObject } from "./terraform-json";
+import {
+  readSynthesizedStacks as readStacks,
+  type SynthesizedStack,
+} from "../../lib/terraform-json/synthesized-output";
 
-/** One stack's synthesized `cdk.tf.json`. */
-export interface SynthesizedStack {
-  readonly id: string;
-  readonly json: JsonObject;
-}
+export type { SynthesizedStack };
 
 export interface CurrentSynth {
   readonly config: DeliveryConfig;
@@ -47,18 +46,7 @@ export function synthesizeCurrentConfig(
 
 /** The stacks of a synthesized output directory (`cdktf.out`), in deployment order. */
 export function readSynthesizedStacks(outdir: string): SynthesizedStack[] {
-  const stacksDir = path.join(outdir, "stacks");
-  if (!fs.existsSync(stacksDir)) {
-    throw new Error(`${outdir} holds no synthesized stacks (no stacks/ folder); run npm run synth first`);
-  }
-  const ids = fs
-    .readdirSync(stacksDir)
-    .filter((id) => fs.existsSync(path.join(stacksDir, id, "cdk.tf.json")))
-    .sort(byDeploymentOrder);
-  return ids.map((id) => {
-    const json: unknown = JSON.parse(fs.readFileSync(path.join(stacksDir, id, "cdk.tf.json"), "utf8"));
-    return { id, json: isObject(json) ? json : {} };
-  });
+  return readStacks(outdir).sort((a, b) => byDeploymentOrder(a.id, b.id));
 }
 
 /** The known stacks in deployment order (`github`, `staging`, `production`), any others after them by name. */

@@ -1,5 +1,5 @@
 import { formatTable } from "./table";
-import { at, block, isObject, text, type JsonObject } from "./terraform-json";
+import { at, block, isObject, text, type JsonObject } from "../../lib/terraform-json/terraform-json";
 import { activeColorVariableName, DEPLOYMENT_COLORS, imageVariableName } from "../../lib/domain";
 
 /** A value a stack needs at plan time: a Terraform variable, or an environment variable a provider reads. */

@@ -24,7 +24,10 @@ const resourceAmounts = z.strictObject({
   ephemeralStorage: memoryQuantity,
 });
 
-/** Requests are what the scheduler reserves; limits are the ceiling. */
+/**
+ * Requests are what the scheduler reserves; limits are the ceiling. By default a container may
+ * use up to 1 CPU and 512Mi, and reserves a quarter of the CPU and half of the memory.
+ */
 const resources = z
   .strictObject({
     requests: resourceAmounts.partial().prefault({}),
