@@ -3,7 +3,7 @@ import { CanaryObserver, CanaryRelease, type CanaryReleaseProps } from "../../co
 import { crdSchemas, validateAgainst } from "../support/crd-schema";
 import { FLAGGER_CRD_FILE, flaggerObject, flaggerObjectsOf, flaggerSchemaErrors } from "../support/flagger";
 import { toKubernetesObject } from "../support/kubernetes-objects";
-import { resourcesOf, type TerraformJson } from "../support/terraform-json";
+import { resourcesOf, type TerraformJson } from "../../lib/terraform-json/terraform-json";
 
 const props = (overrides: Partial<CanaryReleaseProps> = {}): CanaryReleaseProps => ({
   name: "web",

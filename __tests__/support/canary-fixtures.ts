@@ -3,7 +3,7 @@ import { TerraformStack, Testing } from "cdktf";
 import { CanaryRelease } from "../../constructs/kubernetes";
 import type { RuleCase } from "./policy";
 import { secureWorkload } from "./policy-fixtures";
-import { resourcesOf, type TerraformJson } from "./terraform-json";
+import { resourcesOf, type TerraformJson } from "../../lib/terraform-json/terraform-json";
 
 /** The secure workload `web` released by Flagger. */
 function canaryWorkload(stack: TerraformStack): void {

@@ -1,7 +1,7 @@
 import * as path from "node:path";
 import { crdSchemas, validateAgainst } from "./crd-schema";
 import type { KubernetesObject } from "./kubernetes-objects";
-import { resourcesOf, type TerraformJson } from "./terraform-json";
+import { resourcesOf, type TerraformJson } from "../../lib/terraform-json/terraform-json";
 
 /** Flagger's CRDs at the release the project targets (see fixtures/flagger/README.md). */
 export const FLAGGER_CRD_FILE = path.join(__dirname, "../fixtures/flagger/crd.yaml");
