@@ -280,6 +280,19 @@ describe("canary-wait.sh (against a fake Kubernetes API)", () => {
     );
   });
 
+  it("fails before any call when the cluster settings are missing, naming where to set each", async () => {
+    const outcome = await waitFor([{ phase: "Succeeded", primaryDigest: NEW }], {
+      K8S_API_URL: "",
+      K8S_TOKEN: "",
+    });
+    expect(outcome.code).toBe(1);
+    expect(outcome.stdout.split("\n").filter(Boolean)).toEqual([
+      "::error::K8S_API_URL is empty: set the production environment's variable K8S_API_URL (the API server, https://...)",
+      "::error::K8S_TOKEN is empty: set the production environment's secret K8S_CANARY_TOKEN (the canary-observer account's token)",
+    ]);
+    expect(outcome.requests).toEqual([]);
+  });
+
   // shellcheck is a Debian package (apt-get install shellcheck), not an npm one.
   const shellcheck = spawnSync("shellcheck", ["--version"]).status === 0;
   (shellcheck ? it : it.skip)("passes shellcheck (skipped when shellcheck is not installed)", () => {

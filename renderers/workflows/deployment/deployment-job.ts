@@ -4,6 +4,7 @@ import type { PipelineEnvironmentName, ServicePipelineProps } from "../pipeline-
 import { Step } from "../step";
 import { checkoutStep, registryLoginStep } from "../toolchain";
 import { blueGreenSteps, DEFAULT_ACTIVE_COLOR } from "./blue-green-steps";
+import { canaryStartStep, canaryWaitStep } from "./canary-steps";
 import { checkSettingsStep, requireStagingStep, verifySignatureStep } from "./gates";
 import { healthCheckStep } from "./health-check";
 import { notifyDeploymentStep, recordDeploymentStep, reportDeploymentStep } from "./records";
@@ -70,7 +71,12 @@ export function deploymentJob(props: DeploymentJobProps): Job {
       registryLoginStep("read the image signature"),
       verifySignatureStep(pipeline),
       recordDeploymentStep(name === "production"),
-      ...(blueGreen ? blueGreenSteps : rollingSteps)(healthCheckStep(pipeline, name)),
+      ...(environment.canary === undefined
+        ? (blueGreen ? blueGreenSteps : rollingSteps)(healthCheckStep(pipeline, name))
+        : [
+            canaryStartStep(),
+            ...rollingSteps(canaryWaitStep(environment.canary.verdictTimeoutSeconds), healthCheckStep(pipeline, name)),
+          ]),
       reportDeploymentStep(),
       notifyDeploymentStep(),
     ],

@@ -1,8 +1,11 @@
 import { Step } from "../step";
 import { TERRAFORM_CLOUD, TOKEN_ENV } from "./terraform-cloud";
 
-/** Rolling: the service's one image variable gets the digest; rollback restores the previous value. */
-export function rollingSteps(healthCheck: Step): Step[] {
+/**
+ * Rolling (and canary): the service's one image variable gets the digest; the verification steps
+ * run after the apply; rollback restores the previous value.
+ */
+export function rollingSteps(...verification: Step[]): Step[] {
   return [
     new Step({
       name: "Read the image running now",
@@ -23,7 +26,7 @@ ${TERRAFORM_CLOUD} set-vars "$IMAGE_VARIABLE=$DIGEST"
 ${TERRAFORM_CLOUD} apply "Deploy $SERVICE $VERSION ($DIGEST) from $GITHUB_REPOSITORY@$GITHUB_SHA"
 `.trimStart(),
     }),
-    healthCheck,
+    ...verification,
     new Step({
       name: "Roll back to the previous image",
       if: "failure() && (steps.deploy.outcome == 'success' || steps.deploy.outcome == 'failure')",

@@ -6,13 +6,26 @@
 # already routed all traffic back to the primary, which still runs the previous digest.
 #
 # Environment: K8S_API_URL, K8S_TOKEN (read access to canaries.flagger.app and deployments in
-# K8S_NAMESPACE), K8S_CA_FILE (optional: the API server's CA, PEM), K8S_NAMESPACE, SERVICE (the
+# K8S_NAMESPACE), K8S_CA_CERT (optional: the API server's CA, PEM), K8S_NAMESPACE, SERVICE (the
 # Canary and target Deployment), IMAGE, DIGEST, CANARY_TIMEOUT_SECONDS, CANARY_POLL_SECONDS,
 # CANARY_SINCE (UTC, ISO 8601: a Failed verdict from before it belongs to an earlier release),
 # NOTIFY_SCRIPT (optional), GITHUB_STEP_SUMMARY.
 set -euo pipefail
 
-: "${K8S_API_URL:?}" "${K8S_TOKEN:?}" "${K8S_NAMESPACE:?}" "${SERVICE:?}" "${IMAGE:?}" "${DIGEST:?}"
+missing=0
+require() {
+  if [ -z "${!1:-}" ]; then
+    echo "::error::$1 is empty: set $2"
+    missing=1
+  fi
+}
+require K8S_API_URL "the production environment's variable K8S_API_URL (the API server, https://...)"
+require K8S_TOKEN "the production environment's secret K8S_CANARY_TOKEN (the canary-observer account's token)"
+require K8S_NAMESPACE "the production environment's variable K8S_NAMESPACE"
+if [ "$missing" -ne 0 ]; then
+  exit 1
+fi
+: "${SERVICE:?}" "${IMAGE:?}" "${DIGEST:?}"
 timeout=${CANARY_TIMEOUT_SECONDS:-1200}
 poll=${CANARY_POLL_SECONDS:-10}
 since=${CANARY_SINCE:-$(date -u +%Y-%m-%dT%H:%M:%SZ)}
@@ -20,12 +33,15 @@ summary=${GITHUB_STEP_SUMMARY:-/dev/null}
 canary_path="/apis/flagger.app/v1beta1/namespaces/$K8S_NAMESPACE/canaries/$SERVICE"
 primary_path="/apis/apps/v1/namespaces/$K8S_NAMESPACE/deployments/$SERVICE-primary"
 
+ca=()
+if [ -n "${K8S_CA_CERT:-}" ]; then
+  ca_file=$(mktemp)
+  printf '%s\n' "$K8S_CA_CERT" > "$ca_file"
+  ca=(--cacert "$ca_file")
+fi
+
 # The token is a credential: it reaches curl through a config file descriptor, never argv.
 api() {
-  local ca=()
-  if [ -n "${K8S_CA_FILE:-}" ]; then
-    ca=(--cacert "$K8S_CA_FILE")
-  fi
   curl --silent --show-error --fail --max-time 10 "${ca[@]}" \
     --config <(printf 'header = "Authorization: Bearer %s"\n' "$K8S_TOKEN") "$K8S_API_URL$1"
 }
