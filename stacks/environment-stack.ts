@@ -1,15 +1,24 @@
 import type { Construct } from "constructs";
 import { ActionsSecrets, ActionsVariables, DeploymentEnvironment, RequiredReviewers } from "../constructs/github";
 import {
+  CanaryObserver,
+  CanaryRelease,
   NamespaceNetworkPolicies,
   RegistryPullSecret,
   RestrictedNamespace,
   ServiceSettings,
   WebService,
   type BlueGreenRollout,
+  type CanaryRollout,
   type RollingRollout,
 } from "../constructs/kubernetes";
-import { type DeliveryConfig, type EnvironmentConfig, type ServiceConfig } from "../lib/config";
+import {
+  canarySettingsOf,
+  type DeliveryConfig,
+  type EnvironmentCanary,
+  type EnvironmentConfig,
+  type ServiceConfig,
+} from "../lib/config";
 import { DeliveryStack, type DeliveryStackProps } from "./delivery-stack";
 import { githubProvider, kubernetesProvider, registryCredentials, registryProvider } from "./providers";
 import { deployableImages, type DeployableImage } from "./service-images";
@@ -109,8 +118,50 @@ export class EnvironmentStack extends DeliveryStack {
         settingsChecksum: settings.checksum,
         pullSecretName: pullSecret.name,
       });
+      if (environment.canary !== undefined) {
+        canaryReleaseOf(this, service, environmentName, environment, environment.canary, namespace.name);
+      }
+    }
+    if (environment.canary !== undefined) {
+      new CanaryObserver(this, "canary-observer", {
+        namespace: namespace.name,
+        serviceNames: config.services.map((service) => service.name),
+      });
     }
   }
+}
+
+/** Flagger's release of one service, with the environment's canary settings and the service's own. */
+function canaryReleaseOf(
+  scope: Construct,
+  service: ServiceConfig,
+  name: EnvironmentName,
+  environment: EnvironmentConfig,
+  canary: EnvironmentCanary,
+  namespace: string,
+): CanaryRelease {
+  const settings = canarySettingsOf(canary, service.environments[name].canary);
+  const url = service.environments[name].url;
+  return new CanaryRelease(scope, `${service.name}-canary`, {
+    name: service.name,
+    namespace,
+    // WebService names the autoscaler after its Deployment.
+    autoscalerName: service.name,
+    gateways: [settings.gateway],
+    hosts: url === undefined ? [] : [new URL(url).hostname],
+    prometheusAddress: settings.prometheus.address,
+    prometheusNamespace: settings.prometheus.namespace,
+    ingressNamespace: environment.network.ingressNamespace,
+    port: service.port,
+    minReplicas: service.environments[name].replicas.min,
+    stepWeights: settings.stepWeights,
+    intervalSeconds: settings.intervalSeconds,
+    failureThreshold: settings.failureThreshold,
+    gates: settings.gates,
+    webhooks: settings.webhooks,
+    testerNamespaces: settings.testerNamespaces,
+    progressDeadlineSeconds: settings.progressDeadlineSeconds,
+  });
 }
 
 /**
@@ -146,11 +197,11 @@ function settingsOf(service: ServiceConfig, environment: EnvironmentName): Recor
   return { ...service.variables.environment, ...service.environments[environment].variables };
 }
 
-/** How a service's workload rolls out its images: one rolling Deployment, or blue and green. */
+/** How a service's workload rolls out its images: one rolling Deployment, blue and green, or a canary. */
 function rolloutOf(
   images: readonly DeployableImage[],
   environment: EnvironmentConfig,
-): RollingRollout | BlueGreenRollout {
+): RollingRollout | BlueGreenRollout | CanaryRollout {
   const reference = (color?: DeploymentColor): string => {
     const found = images.find((candidate) => candidate.color === color);
     if (found === undefined) {
@@ -164,5 +215,5 @@ function rolloutOf(
         images: { blue: reference("blue"), green: reference("green") },
         defaultActiveColor: environment.activeColor,
       }
-    : { strategy: "rolling", image: reference() };
+    : { strategy: environment.strategy, image: reference() };
 }

@@ -30,7 +30,9 @@ export function deployableImages(
     // Workloads run only digest-pinned images, in every environment.
     requireDigest: true,
   };
-  if (config.environments[environmentName].strategy === "rolling") {
+  // A canary environment runs one Terraform Deployment per service, as a rolling one; Flagger
+  // copies it to `<service>-primary` itself.
+  if (config.environments[environmentName].strategy !== "blue-green") {
     const image = new ServiceImage(scope, `${service.name}-image`, {
       ...props,
       overrideVariableName: imageVariableName(service.name),

@@ -6,7 +6,10 @@ import { PROJECT_ROOT } from "../support/synth";
 
 const CANARY_EXAMPLE = path.join(PROJECT_ROOT, "config/examples/canary.yaml");
 
-const PROMETHEUS = { prometheus: { address: "http://prometheus.monitoring:9090" } };
+const PROMETHEUS = {
+  prometheus: { address: "http://prometheus.monitoring:9090" },
+  gateway: { name: "public", namespace: "gateway-system" },
+};
 const canaryProduction = (canary: Record<string, unknown> = PROMETHEUS): ConfigEdit[] => [
   [["environments", "production", "strategy"], "canary"],
   [["environments", "production", "canary"], canary],
@@ -24,6 +27,7 @@ describe("canary releases in the configuration", () => {
   it("default to steps of 10/25/50/100 % a minute apart, 3 failed checks, success rate >= 99 % and p99 <= 500 ms", () => {
     expect(canaryOf(configWith(...canaryProduction()))).toEqual({
       prometheus: { address: "http://prometheus.monitoring:9090", namespace: "monitoring" },
+      gateway: { name: "public", namespace: "gateway-system" },
       stepWeights: [10, 25, 50, 100],
       intervalSeconds: 60,
       failureThreshold: 3,
@@ -79,7 +83,7 @@ describe("canary releases in the configuration", () => {
     [
       "the canary strategy without its settings",
       [[["environments", "production", "strategy"], "canary"]],
-      "environments.production.canary: is required with strategy 'canary': at least prometheus.address, the Prometheus Flagger's gates query",
+      "environments.production.canary: is required with strategy 'canary': at least prometheus.address (the Prometheus Flagger's gates query) and gateway (name, namespace)",
     ],
     [
       "canary settings with another strategy",
@@ -113,7 +117,7 @@ describe("canary releases in the configuration", () => {
     ],
     [
       "a Prometheus address that is not a URL",
-      canaryProduction({ prometheus: { address: "prometheus:9090" } }),
+      canaryProduction({ ...PROMETHEUS, prometheus: { address: "prometheus:9090" } }),
       "environments.production.canary.prometheus.address: must be an http(s) URL",
     ],
     [
@@ -131,6 +135,11 @@ describe("canary releases in the configuration", () => {
         ],
       }),
       "environments.production.canary.webhooks[1].name: must be unique: 'smoke' is already used by webhooks[0] (got 'smoke')",
+    ],
+    [
+      "a service without a production URL",
+      [...canaryProduction(), [["services", 0, "environments", "production", "url"], "delete"]],
+      "services[0].environments.production.url: is required with strategy 'canary': the HTTPRoute Flagger generates routes the URL's host name",
     ],
     [
       "a misspelt canary field",

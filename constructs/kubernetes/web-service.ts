@@ -41,11 +41,22 @@ export interface BlueGreenRollout {
   readonly defaultActiveColor: DeploymentColor;
 }
 
+/**
+ * One Deployment released by Flagger (see `CanaryRelease`): Terraform owns it, its autoscaler and
+ * budget; Flagger runs it as the canary and generates the Services (`<name>`, `<name>-primary`,
+ * `<name>-canary`) itself, rewriting any Service of those names, so none is created here.
+ */
+export interface CanaryRollout {
+  readonly strategy: "canary";
+  /** `repository@sha256:...`: a digest, never a tag. */
+  readonly image: string;
+}
+
 export interface WebServiceProps {
   /** The service's name: a DNS label; names the Deployment(s), Service and ServiceAccount. */
   readonly name: string;
   readonly namespace: string;
-  readonly rollout: RollingRollout | BlueGreenRollout;
+  readonly rollout: RollingRollout | BlueGreenRollout | CanaryRollout;
   /** The port the app listens on. @default 8000 */
   readonly port?: number;
   /** @default startup `/health`, readiness `/readiness`, liveness `/liveness` */
@@ -80,7 +91,8 @@ export interface WebServiceProps {
  */
 export class WebService extends Construct {
   readonly serviceAccount: ServiceAccountV1;
-  readonly service: ServiceV1;
+  /** The ClusterIP Service `<name>`; none with a canary rollout (Flagger generates it). */
+  readonly service?: ServiceV1;
   /** The Deployments by colour; a rolling service has one, under "main". */
   readonly deployments: Readonly<Record<string, WebServiceWorkload>>;
   /** Per-colour Services for verifying a colour before it takes traffic (blue-green only). */
@@ -131,13 +143,15 @@ export class WebService extends Construct {
       });
 
     const rollout = props.rollout;
-    if (rollout.strategy === "rolling") {
+    if (rollout.strategy !== "blue-green") {
       const selector = deploymentSelector(name);
       this.deployments = {
         main: new WebServiceDeployment(this, "deployment", deploymentProps(name, selector, rollout.image)),
       };
       this.previewServices = {};
-      this.service = clusterService("service", name, serviceSelector(name));
+      if (rollout.strategy === "rolling") {
+        this.service = clusterService("service", name, serviceSelector(name));
+      }
     } else {
       const deployments: Record<string, WebServiceDeployment> = {};
       const previews: Record<string, ServiceV1> = {};
@@ -251,9 +265,9 @@ function resolveProps(props: WebServiceProps) {
 
   const rollout = props.rollout;
   const images: [string, string][] =
-    rollout.strategy === "rolling"
-      ? [["rollout.image", rollout.image]]
-      : DEPLOYMENT_COLORS.map((color) => [`rollout.images.${color}`, rollout.images[color]]);
+    rollout.strategy === "blue-green"
+      ? DEPLOYMENT_COLORS.map((color) => [`rollout.images.${color}`, rollout.images[color]])
+      : [["rollout.image", rollout.image]];
   for (const [field, image] of images) {
     requireDigest(field, image, fail);
   }

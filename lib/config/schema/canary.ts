@@ -90,6 +90,13 @@ export const environmentCanarySchema = z
       address: httpUrl,
       namespace: dnsLabel(63).default("monitoring"),
     }),
+    /** The Gateway (Gateway API) the HTTPRoute Flagger generates for each service attaches to. */
+    gateway: z.strictObject({
+      name: dnsLabel(63),
+      namespace: dnsLabel(63),
+      /** @default every listener of the Gateway that admits the route */
+      sectionName: dnsLabel(63).optional(),
+    }),
     stepWeights: stepWeights.default([...CANARY_DEFAULTS.stepWeights]),
     intervalSeconds: seconds(10, 3600).default(CANARY_DEFAULTS.intervalSeconds),
     failureThreshold: z
@@ -147,7 +154,9 @@ export function canaryVerdictSeconds(settings: EnvironmentCanary): number {
 /** What the cross-field checks read of the whole configuration. */
 interface CanaryView {
   readonly services: readonly {
-    readonly environments: Readonly<Record<string, { readonly canary?: ServiceCanary | undefined }>>;
+    readonly environments: Readonly<
+      Record<string, { readonly canary?: ServiceCanary | undefined; readonly url?: string | undefined }>
+    >;
   }[];
   readonly environments: Readonly<
     Record<string, { readonly strategy: string; readonly canary?: EnvironmentCanary | undefined }>
@@ -174,7 +183,7 @@ export function reportCanaryProblems(config: CanaryView, ctx: z.RefinementCtx): 
         code: "custom",
         path: ["environments", name, "canary"],
         message:
-          "is required with strategy 'canary': at least prometheus.address, the Prometheus Flagger's gates query",
+          "is required with strategy 'canary': at least prometheus.address (the Prometheus Flagger's gates query) and gateway (name, namespace)",
       });
     }
     if (!canary && environment.canary !== undefined) {
@@ -185,6 +194,14 @@ export function reportCanaryProblems(config: CanaryView, ctx: z.RefinementCtx): 
       });
     }
     config.services.forEach((service, index) => {
+      if (canary && name === "production" && service.environments[name]?.url === undefined) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["services", index, "environments", name, "url"],
+          message:
+            "is required with strategy 'canary': the HTTPRoute Flagger generates routes the URL's host name, and a route without one would take every host of the Gateway",
+        });
+      }
       if (service.environments[name]?.canary !== undefined && !(canary && name === "production")) {
         ctx.addIssue({
           code: "custom",
