@@ -75,6 +75,14 @@ export const SOURCES = {
     title: `GitHub deployment environments: ${topic}`,
     url: "https://docs.github.com/en/actions/reference/workflows-and-actions/deployments-and-environments",
   }),
+  githubPlans: (topic: string): RuleSource => ({
+    title: `GitHub plans: ${topic}`,
+    url: "https://docs.github.com/en/get-started/learning-about-github/githubs-plans",
+  }),
+  githubProvider: (file: string, topic: string): RuleSource => ({
+    title: `integrations/github provider: ${topic}`,
+    url: `https://github.com/integrations/terraform-provider-github/blob/v6.9.1/${file}`,
+  }),
   podSecurityRestricted: (control: string): RuleSource => ({
     title: `Pod Security Standards (restricted): ${control}`,
     url: "https://kubernetes.io/docs/concepts/security/pod-security-standards/#restricted",
@@ -102,6 +110,18 @@ export const SOURCES = {
   terraformSensitive: (): RuleSource => ({
     title: "Terraform: sensitive input variables",
     url: "https://developer.hashicorp.com/terraform/language/values/variables#suppressing-values-in-cli-output",
+  }),
+  kubernetesDisruptions: (): RuleSource => ({
+    title: "Kubernetes: specifying a disruption budget (maxUnavailable)",
+    url: "https://kubernetes.io/docs/tasks/run-application/configure-pdb/",
+  }),
+  kubernetesRbac: (): RuleSource => ({
+    title: "Kubernetes RBAC good practices: least privilege",
+    url: "https://kubernetes.io/docs/concepts/security/rbac-good-practices/",
+  }),
+  gatewayApi: (): RuleSource => ({
+    title: "Gateway API: HTTPRoute",
+    url: "https://gateway-api.sigs.k8s.io/api-types/httproute/",
   }),
   deliverySpec: (topic: string): RuleSource => ({ title: `Delivery spec: ${topic}` }),
 } as const;

@@ -98,8 +98,15 @@ function main(args: readonly string[]): number {
 
   if (options.updateReadme) {
     const readme = path.resolve(__dirname, "..", "README.md");
-    fs.writeFileSync(readme, withReadmeTable(fs.readFileSync(readme, "utf8"), inputsMarkdown(selected)));
-    console.error(`updated the inputs table in ${path.relative(process.cwd(), readme) || "README.md"}`);
+    const current = fs.readFileSync(readme, "utf8");
+    const updated = withReadmeTable(current, inputsMarkdown(selected));
+    const name = path.relative(process.cwd(), readme) || "README.md";
+    if (updated === current) {
+      console.error(`the inputs table in ${name} is up to date`);
+      return 0;
+    }
+    fs.writeFileSync(readme, updated);
+    console.error(`updated the inputs table in ${name}`);
     return 0;
   }
   if (options.format === "json") {

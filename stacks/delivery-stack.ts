@@ -1,6 +1,7 @@
 import { TerraformStack } from "cdktf";
 import type { Construct } from "constructs";
 import { configureStateBackend, type StateBackend } from "./state-backend";
+import { TERRAFORM_REQUIRED_VERSION } from "../lib/domain";
 
 export interface DeliveryStackProps {
   /** Where the stack keeps its state. */
@@ -14,6 +15,7 @@ export abstract class DeliveryStack extends TerraformStack {
   protected constructor(scope: Construct, id: string, props: DeliveryStackProps) {
     super(scope, id);
     configureStateBackend(this, props.backend);
+    this.addOverride("terraform.required_version", TERRAFORM_REQUIRED_VERSION);
   }
 
   /**

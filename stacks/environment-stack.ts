@@ -1,16 +1,23 @@
 import type { Construct } from "constructs";
-import { ActionsSecrets, ActionsVariables, DeploymentEnvironment, RequiredReviewers } from "../constructs/github";
 import {
-  CanaryObserver,
+  ActionsSecrets,
+  ActionsVariables,
+  DeploymentEnvironment,
+  GithubStackPrerequisites,
+  RequiredReviewers,
+  ReviewerAccess,
+} from "../constructs/github";
+import {
   CanaryRelease,
   NamespaceNetworkPolicies,
   RegistryPullSecret,
-  RestrictedNamespace,
   ServiceSettings,
   WebService,
   type BlueGreenRollout,
   type CanaryRollout,
   type RollingRollout,
+  type ServiceRouting,
+  type WorkloadImage,
 } from "../constructs/kubernetes";
 import {
   canarySettingsOf,
@@ -20,9 +27,13 @@ import {
   type ServiceConfig,
 } from "../lib/config";
 import { DeliveryStack, type DeliveryStackProps } from "./delivery-stack";
-import { githubProvider, kubernetesProvider, registryCredentials, registryProvider } from "./providers";
+import { githubProvider, kubernetesProvider, registryCredentials } from "./providers";
 import { deployableImages, type DeployableImage } from "./service-images";
 import { RELEASE_BRANCH_PATTERN, RELEASE_TAG_PATTERN, type DeploymentColor, type EnvironmentName } from "../lib/domain";
+
+/** What to run when the github stack's repository or branches are missing. */
+export const GITHUB_STACK_STEP =
+  'Apply the github stack first (README "First deploy", step 2: npx cdktf deploy github), then plan this stack again.';
 
 export interface EnvironmentStackProps extends DeliveryStackProps {
   readonly config: DeliveryConfig;
@@ -41,18 +52,16 @@ export class EnvironmentStack extends DeliveryStack {
     const { config, environment: environmentName } = props;
     const environment = config.environments[environmentName];
 
-    githubProvider(this, config.github.owner);
+    githubProvider(this, config.github);
     kubernetesProvider(this);
-    registryProvider(this, registriesOf(config));
 
-    const namespace = new RestrictedNamespace(this, "namespace", {
-      name: environment.namespace,
-      quota: environment.quota,
-      limitRange: environment.limitRange,
-    });
+    // The namespace, its Pod Security labels, quota and limit range, and the Role this stack's
+    // credential holds, come from the environment's cluster stack (ClusterStack).
+    const namespace = { name: environment.namespace };
     new NamespaceNetworkPolicies(this, "network-policies", {
       namespace: namespace.name,
       egress: environment.network.egress,
+      dns: environment.network.dns,
     });
     const registry = registryCredentials(this);
     const pullSecret = new RegistryPullSecret(this, "registry-credentials", {
@@ -67,11 +76,26 @@ export class EnvironmentStack extends DeliveryStack {
     const reviewers =
       users.length + teams.length > 0 ? new RequiredReviewers(this, "reviewers", { users, teams }) : undefined;
     for (const service of config.services) {
+      // The github stack creates the repository and its long-lived branches; without them this
+      // plan stops here, naming the step (README "First deploy").
+      const prerequisites = new GithubStackPrerequisites(this, `${service.name}-prerequisites`, {
+        owner: config.github.owner,
+        repository: service.repository,
+        branches: [environment.branch],
+        step: GITHUB_STACK_STEP,
+      });
+      const access =
+        reviewers !== undefined && config.github.reviewerAccess === "grant"
+          ? new ReviewerAccess(this, `${service.name}-reviewer-access`, { repository: service.repository, reviewers })
+          : undefined;
       const gate = new DeploymentEnvironment(this, `${service.name}-environment`, {
         repository: service.repository,
         environment: environmentName,
         waitTimerMinutes: environment.approval.waitTimerMinutes,
         reviewers,
+        reviewerAccessManagedElsewhere: config.github.reviewerAccess === "managed-elsewhere",
+        preconditions: prerequisites.preconditions,
+        dependsOn: access?.grants,
         deploymentBranches: [
           environment.branch,
           // Production only takes a digest that staging ran first, so builds of the production
@@ -93,7 +117,8 @@ export class EnvironmentStack extends DeliveryStack {
         variables: environmentVariables(service, environmentName, environment),
       });
 
-      const rollout = rolloutOf(deployableImages(this, config, service, environmentName), environment);
+      const images = deployableImages(this, config, service, environmentName);
+      const rollout = rolloutOf(images, environment);
       const settings = new ServiceSettings(this, `${service.name}-settings`, {
         serviceName: service.name,
         namespace: namespace.name,
@@ -112,26 +137,25 @@ export class EnvironmentStack extends DeliveryStack {
         replicas: service.environments[environmentName].replicas,
         autoscaling: service.autoscaling,
         shutdown: service.shutdown,
-        ingressNamespace: environment.network.ingressNamespace,
+        // Production pods never share a node; staging, often a small cluster, only prefers not to.
+        spread: environmentName === "production" ? "required" : "preferred",
+        routing: routingOf(service.environments[environmentName].url, environment),
         configMapName: settings.configMap.metadata.name,
         secretName: settings.secret?.metadata.name,
         settingsChecksum: settings.checksum,
         pullSecretName: pullSecret.name,
       });
       if (environment.canary !== undefined) {
-        canaryReleaseOf(this, service, environmentName, environment, environment.canary, namespace.name);
+        canaryReleaseOf(this, service, environmentName, environment, environment.canary, namespace.name, images);
       }
-    }
-    if (environment.canary !== undefined) {
-      new CanaryObserver(this, "canary-observer", {
-        namespace: namespace.name,
-        serviceNames: config.services.map((service) => service.name),
-      });
     }
   }
 }
 
-/** Flagger's release of one service, with the environment's canary settings and the service's own. */
+/**
+ * Flagger's release of one service, with the environment's canary settings and the service's own,
+ * on the environment's Gateway (the config requires Gateway routing and a URL with `canary`).
+ */
 function canaryReleaseOf(
   scope: Construct,
   service: ServiceConfig,
@@ -139,21 +163,25 @@ function canaryReleaseOf(
   environment: EnvironmentConfig,
   canary: EnvironmentCanary,
   namespace: string,
+  images: readonly DeployableImage[],
 ): CanaryRelease {
   const settings = canarySettingsOf(canary, service.environments[name].canary);
   const url = service.environments[name].url;
+  const routing = environment.network.routing;
   return new CanaryRelease(scope, `${service.name}-canary`, {
     name: service.name,
     namespace,
+    // The Canary exists only while its Deployment does (no image yet: neither has an instance).
+    count: images[0]?.image.count,
     // WebService names the autoscaler after its Deployment.
     autoscalerName: service.name,
-    gateways: [settings.gateway],
+    gateways: [routing.gateway],
     hosts: url === undefined ? [] : [new URL(url).hostname],
     prometheusAddress: settings.prometheus.address,
     prometheusNamespace: settings.prometheus.namespace,
-    ingressNamespace: environment.network.ingressNamespace,
+    ingressNamespace: routing.controllerNamespace,
+    ingressPodLabels: routing.controllerPodLabels,
     port: service.port,
-    minReplicas: service.environments[name].replicas.min,
     stepWeights: settings.stepWeights,
     intervalSeconds: settings.intervalSeconds,
     failureThreshold: settings.failureThreshold,
@@ -180,6 +208,10 @@ function environmentVariables(
     IMAGE_NAME: service.image,
     K8S_NAMESPACE: environment.namespace,
     ...(url === undefined ? {} : { APP_URL: url }),
+    // How long the deploy workflow keeps the previous colour warm after a switch.
+    ...(environment.strategy === "blue-green"
+      ? { ROLLBACK_WINDOW_MINUTES: String(environment.rollbackWindowMinutes) }
+      : {}),
   };
 }
 
@@ -202,12 +234,12 @@ function rolloutOf(
   images: readonly DeployableImage[],
   environment: EnvironmentConfig,
 ): RollingRollout | BlueGreenRollout | CanaryRollout {
-  const reference = (color?: DeploymentColor): string => {
+  const reference = (color?: DeploymentColor): WorkloadImage => {
     const found = images.find((candidate) => candidate.color === color);
     if (found === undefined) {
       throw new Error(`no ${color ?? "rolling"} image was resolved for this environment`);
     }
-    return found.image.reference;
+    return { reference: found.image.reference, count: found.image.count };
   };
   return environment.strategy === "blue-green"
     ? {
@@ -216,4 +248,30 @@ function rolloutOf(
         defaultActiveColor: environment.activeColor,
       }
     : { strategy: environment.strategy, image: reference() };
+}
+
+/** The route of a service's URL in one environment, and the controller the NetworkPolicy admits. */
+function routingOf(url: string | undefined, environment: EnvironmentConfig): ServiceRouting {
+  const routing = environment.network.routing;
+  const base = {
+    controllerNamespace: routing.controllerNamespace,
+    controllerPodLabels: routing.controllerPodLabels,
+  };
+  if (url === undefined) {
+    return base;
+  }
+  const host = new URL(url).hostname;
+  return {
+    ...base,
+    route:
+      routing.kind === "gateway"
+        ? {
+            kind: "gateway",
+            host,
+            gatewayName: routing.gateway.name,
+            gatewayNamespace: routing.gateway.namespace,
+            sectionName: routing.gateway.sectionName,
+          }
+        : { kind: "ingress", host, className: routing.ingressClassName ?? "", tls: routing.tls },
+  };
 }

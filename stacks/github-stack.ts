@@ -20,7 +20,13 @@ import { githubProvider } from "./providers";
 import { workspaceName, type StateBackend } from "./state-backend";
 import { serviceContainerFiles, type ServiceContainerProps } from "../renderers/container";
 import { codeOwnersFile, securityPolicyFile } from "../renderers/github";
-import { RELEASE_BRANCH_PATTERN, RELEASE_TAG_PATTERN, type EnvironmentName, type ManagedFile } from "../lib/domain";
+import {
+  RELEASE_BRANCH_PATTERN,
+  RELEASE_TAG_PATTERN,
+  type EnvironmentName,
+  type GithubLicences,
+  type ManagedFile,
+} from "../lib/domain";
 
 export interface GithubStackProps extends DeliveryStackProps {
   readonly config: DeliveryConfig;
@@ -31,7 +37,7 @@ export class GithubStack extends DeliveryStack {
   constructor(scope: Construct, id: string, props: GithubStackProps) {
     super(scope, id, props);
     const { config } = props;
-    githubProvider(this, config.github.owner);
+    githubProvider(this, config.github);
 
     for (const service of config.services) {
       this.governRepository(config, service, props.backend);
@@ -39,22 +45,35 @@ export class GithubStack extends DeliveryStack {
   }
 
   private governRepository(config: DeliveryConfig, service: ServiceConfig, backend: StateBackend): void {
+    const repository = this.repositoryOf(config, service);
+    this.branchRules(config, service, repository);
+    this.actionsSettings(service, repository, backend);
+    this.managedFiles(config, service, repository);
+  }
+
+  /** The repository with its shared settings, the features the plan and licences allow. */
+  private repositoryOf(config: DeliveryConfig, service: ServiceConfig): ServiceRepository {
     const { github } = config;
-    const productionBranch = config.environments.production.branch;
-    const stagingBranch = config.environments.staging.branch;
-    const repository = new ServiceRepository(this, service.name, {
+    return new ServiceRepository(this, service.name, {
       name: service.repository,
       description: `${service.name}: containerised Python web service`,
       visibility: github.visibility,
-      secretScanning: github.secretScanning,
+      licences: licencesOf(config),
+      features: github.features,
+      homepageUrl: service.homepage ?? service.environments.production.url,
       adopt: service.adoptRepository,
-      defaultBranch: productionBranch,
-      developmentBranch: stagingBranch,
+      defaultBranch: config.environments.production.branch,
+      developmentBranch: config.environments.staging.branch,
     });
+  }
 
+  /** Rulesets of the production, staging and release branches, and of release tags. */
+  private branchRules(config: DeliveryConfig, service: ServiceConfig, repository: ServiceRepository): void {
+    const productionBranch = config.environments.production.branch;
+    const stagingBranch = config.environments.staging.branch;
     const checks = requiredStatusChecks();
-    const { approvals } = github.branchRules;
-    const bypass = github.managedFiles.bypass;
+    const { approvals } = config.github.branchRules;
+    const bypass = config.github.managedFiles.bypass;
     // The rules take effect once both long-lived branches exist, so creating develop is never blocked.
     const ruleDependencies = [repository.developmentBranch];
     new ProtectedBranch(this, `${service.name}-production-branch`, {
@@ -87,7 +106,10 @@ export class GithubStack extends DeliveryStack {
       name: "release tags",
       tags: [RELEASE_TAG_PATTERN],
     });
+  }
 
+  /** Repository-level Actions secrets and variables. */
+  private actionsSettings(service: ServiceConfig, repository: ServiceRepository, backend: StateBackend): void {
     new ActionsSecrets(this, `${service.name}-secrets`, {
       repository: repository.name,
       serviceName: service.name,
@@ -102,7 +124,14 @@ export class GithubStack extends DeliveryStack {
         ...(backend.kind === "cloud" ? pipelineVariables(backend) : {}),
       },
     });
+  }
 
+  /** The pipeline, container files, SECURITY.md and CODEOWNERS, delivered to both long-lived branches. */
+  private managedFiles(config: DeliveryConfig, service: ServiceConfig, repository: ServiceRepository): void {
+    const { github } = config;
+    const productionBranch = config.environments.production.branch;
+    const stagingBranch = config.environments.staging.branch;
+    const bypass = github.managedFiles.bypass;
     const owners = github.codeOwners;
     const files: ManagedFile[] = [
       ...serviceWorkflowFiles(servicePipelineProps(config, service)),
@@ -139,6 +168,11 @@ export class GithubStack extends DeliveryStack {
       dependsOn: [repository.defaultBranch, repository.developmentBranch],
     });
   }
+}
+
+/** What the organisation declares it has bought. */
+export function licencesOf(config: DeliveryConfig): GithubLicences {
+  return { plan: config.github.plan, ...config.github.advancedSecurity };
 }
 
 /** What a service's pipeline needs from the configuration. */
@@ -179,5 +213,6 @@ function containerFilesOf(config: DeliveryConfig, service: ServiceConfig): Servi
     debugPort: service.container.debugPort,
     asgiApp: service.container.asgiApp,
     livenessPath: service.healthPaths.liveness,
+    shutdown: service.shutdown,
   };
 }

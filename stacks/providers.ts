@@ -1,50 +1,65 @@
 import { DockerProvider } from "@cdktf/provider-docker/lib/provider";
 import { GithubProvider } from "@cdktf/provider-github/lib/provider";
 import { KubernetesProvider } from "@cdktf/provider-kubernetes/lib/provider";
+import { TerraformStack } from "cdktf";
 import type { Construct } from "constructs";
 import { SensitiveVariable } from "../constructs/terraform";
+import { PROVIDER_REQUIREMENTS } from "../lib/domain";
 
 /**
- * The GitHub provider with no credential in the output: it reads `GITHUB_TOKEN` (a token with
- * `repo` and `workflow` scopes, or a GitHub App installation) from the environment at plan time.
+ * Writes the provider's full source address and version constraint into the stack's
+ * `required_providers`, replacing the exact version the bindings were generated from.
  */
-export function githubProvider(scope: Construct, owner: string): GithubProvider {
-  return new GithubProvider(scope, "github", { owner });
+function requireProvider(scope: Construct, name: keyof typeof PROVIDER_REQUIREMENTS): void {
+  const { source, version } = PROVIDER_REQUIREMENTS[name];
+  TerraformStack.of(scope).addOverride(`terraform.required_providers.${name}`, { source, version });
 }
 
-/** The Kubernetes provider, authenticated only through sensitive Terraform variables. */
-export function kubernetesProvider(scope: Construct): KubernetesProvider {
-  const host = SensitiveVariable.of(scope, "kubernetes_host", {
+/**
+ * The GitHub provider with no credential in the output. With `app` (the default) it signs in as a
+ * GitHub App installation: the empty `app_auth` block makes the provider read `GITHUB_APP_ID`,
+ * `GITHUB_APP_INSTALLATION_ID` and `GITHUB_APP_PEM_FILE` from the environment
+ * (github/provider.go:96-124 at v6.10.0; a PEM with literal `\n` is accepted, :397-401), so the
+ * credential is short-lived and scoped to the installation's repositories and permissions. With
+ * `token` it reads `GITHUB_TOKEN`. README "Credentials" lists the permissions each stack needs.
+ */
+export function githubProvider(
+  scope: Construct,
+  github: { readonly owner: string; readonly authentication: "app" | "token" },
+): GithubProvider {
+  requireProvider(scope, "github");
+  const provider = new GithubProvider(scope, "github", { owner: github.owner });
+  if (github.authentication === "app") {
+    provider.addOverride("app_auth", {});
+  }
+  return provider;
+}
+
+/**
+ * The Kubernetes provider, authenticated only through sensitive Terraform variables. An
+ * environment stack deploys with a token bound to the namespaced deployer Role; a cluster stack
+ * (`scope: "cluster"`) with a cluster-level credential under its own variable names, so that the
+ * two can never be confused in a workspace or a CI environment.
+ */
+export function kubernetesProvider(scope: Construct, level: "namespace" | "cluster" = "namespace"): KubernetesProvider {
+  const prefix = level === "cluster" ? "cluster_admin_" : "";
+  const host = SensitiveVariable.of(scope, `${prefix}kubernetes_host`, {
     description: "API server URL of the cluster this environment deploys to (https://...)",
   });
-  const clusterCaCertificate = SensitiveVariable.of(scope, "kubernetes_cluster_ca_certificate", {
+  const clusterCaCertificate = SensitiveVariable.of(scope, `${prefix}kubernetes_cluster_ca_certificate`, {
     description: "PEM-encoded CA certificate of the cluster's API server",
   });
-  const token = SensitiveVariable.of(scope, "kubernetes_token", {
-    description: "Bearer token of the deploying service account (scoped to this environment's namespace)",
+  const token = SensitiveVariable.of(scope, `${prefix}kubernetes_token`, {
+    description:
+      level === "cluster"
+        ? "Bearer token of a cluster-level identity that may write namespaces, resource quotas, limit ranges and RBAC"
+        : "Bearer token of the environment's delivery-deployer service account (its namespaced Role only)",
   });
+  requireProvider(scope, "kubernetes");
   return new KubernetesProvider(scope, "kubernetes", {
     host: host.stringValue,
     clusterCaCertificate: clusterCaCertificate.stringValue,
     token: token.stringValue,
-  });
-}
-
-/**
- * The Docker provider, used here only to talk to registries: it resolves tags to digests. Registry
- * credentials come from sensitive variables; no Docker engine is needed at plan time.
- */
-export function registryProvider(scope: Construct, registries: readonly string[]): DockerProvider {
-  const { username, password } = registryCredentials(scope);
-  return new DockerProvider(scope, "docker", {
-    // Registry lookups need no daemon, but the provider pings one when configured unless told not
-    // to, and Terraform Cloud's remote runs have none (kreuzwerker/terraform-provider-docker#634).
-    disableDockerDaemonCheck: true,
-    registryAuth: registries.map((address) => ({
-      address,
-      username: username.stringValue,
-      password: password.stringValue,
-    })),
   });
 }
 
@@ -54,10 +69,11 @@ export function registryProvider(scope: Construct, registries: readonly string[]
  * public and pinned by digest.
  */
 export function localDockerProvider(scope: Construct): DockerProvider {
+  requireProvider(scope, "docker");
   return new DockerProvider(scope, "docker", {});
 }
 
-/** The registry credentials, shared by the Docker provider and the cluster's image pull Secret. */
+/** The registry credentials of the cluster's image pull Secret. */
 export function registryCredentials(scope: Construct): { username: SensitiveVariable; password: SensitiveVariable } {
   return {
     username: SensitiveVariable.of(scope, "registry_username", {

@@ -13,7 +13,7 @@ export interface DeployableImage {
  * The images of one service in one environment: one in a rolling environment (variable
  * `<service>_image`), one per colour in a blue-green environment (`<service>_image_blue`,
  * `<service>_image_green`), so that a new digest goes to the idle colour while the active one
- * keeps running its own. Every reference is digest-pinned.
+ * keeps running its own. Each holds a digest or nothing; no tag is ever looked up.
  */
 export function deployableImages(
   scope: Construct,
@@ -21,21 +21,13 @@ export function deployableImages(
   service: ServiceConfig,
   environmentName: EnvironmentName,
 ): DeployableImage[] {
-  const selection = service.environments[environmentName].image;
-  const props = {
-    repository: service.image,
-    tag: selection.tag,
-    digest: selection.digest,
-    resolveDigest: selection.resolveDigest,
-    // Workloads run only digest-pinned images, in every environment.
-    requireDigest: true,
-  };
+  const props = { repository: service.image, bootstrapDigest: service.environments[environmentName].image.digest };
   // A canary environment runs one Terraform Deployment per service, as a rolling one; Flagger
   // copies it to `<service>-primary` itself.
   if (config.environments[environmentName].strategy !== "blue-green") {
     const image = new ServiceImage(scope, `${service.name}-image`, {
       ...props,
-      overrideVariableName: imageVariableName(service.name),
+      variableName: imageVariableName(service.name),
     });
     return [{ image }];
   }
@@ -43,7 +35,7 @@ export function deployableImages(
     color,
     image: new ServiceImage(scope, `${service.name}-image-${color}`, {
       ...props,
-      overrideVariableName: imageVariableName(service.name, color),
+      variableName: imageVariableName(service.name, color),
     }),
   }));
 }

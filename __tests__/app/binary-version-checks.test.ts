@@ -6,7 +6,7 @@ import * as path from "node:path";
 import { App, DataResource, LocalBackend, TerraformStack } from "cdktf";
 import { ValidateBinaryVersion } from "cdktf/lib/validations/validate-binary-version";
 import { ValidateTerraformVersion } from "cdktf/lib/validations/validate-terraform-version";
-import { withBinaryVersionChecksOnce } from "../../lib/app/binary-version-checks";
+import { ToolError, withBinaryVersionChecksOnce } from "../../lib/app/binary-version-checks";
 import { synthesizeAllOrNothing } from "../../lib/app/synth";
 
 /** An app whose stack has `count` terraform_data resources: cdktf gives each a `terraform version` check. */
@@ -21,36 +21,55 @@ function appWithDataResources(outdir: string, count: number, extra?: (stack: Ter
   return app;
 }
 
+/** A directory holding a `terraform` that prints the given version, as the real one does. */
+function terraformPrinting(version: string): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "fake-terraform-"));
+  fs.writeFileSync(path.join(dir, "terraform"), `#!/bin/sh\necho "Terraform v${version}"\necho "on linux_amd64"\n`, {
+    mode: 0o755,
+  });
+  return dir;
+}
+
 describe("binary version checks during synth", () => {
   let outdir: string;
   let versionCommands: jest.SpyInstance;
   beforeEach(() => {
     outdir = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "version-checks-")), "cdktf.out");
-    versionCommands = jest.spyOn(childProcess, "execSync").mockImplementation(() => Buffer.from("Terraform v1.11.4\n"));
+    versionCommands = jest.spyOn(childProcess, "spawnSync");
   });
   afterEach(() => versionCommands.mockRestore());
 
-  it("runs terraform version once per synth, not once per terraform_data resource", () => {
-    synthesizeAllOrNothing((dir) => appWithDataResources(dir, 25), outdir);
+  it("runs terraform version once per synth, not once per terraform_data resource, and without a shell", () => {
+    synthesizeAllOrNothing((dir) => appWithDataResources(dir, 25), outdir, {
+      env: { PATH: terraformPrinting("1.11.4") },
+    });
     expect(versionCommands).toHaveBeenCalledTimes(1);
-    expect(versionCommands).toHaveBeenCalledWith("terraform version", expect.anything());
+    expect(versionCommands).toHaveBeenCalledWith("terraform", ["version"], expect.anything());
+    expect(fs.existsSync(path.join(outdir, "stacks/checks/cdk.tf.json"))).toBe(true);
   });
 
-  it("still reports a failed check on every construct that asked for it", () => {
-    versionCommands.mockImplementation(() => Buffer.from("Terraform v1.4.0\n"));
+  it("fails with one message when terraform is older than a construct needs, and writes nothing", () => {
     const build = (dir: string) =>
-      appWithDataResources(dir, 0, (stack) => {
+      appWithDataResources(dir, 3, (stack) => {
         for (const id of ["first", "second"]) {
           new DataResource(stack, id, { input: { id } }).node.addValidation(
             new ValidateTerraformVersion(">=1.9", "Needs ephemeral values."),
           );
         }
       });
-    expect(() => synthesizeAllOrNothing(build, outdir)).toThrow(
-      /\[checks\/first\] terraform version 1\.4\.0 is lower than the required version >=1\.9 for this construct\. Needs ephemeral values\.\n\s+\[checks\/second\] terraform version 1\.4\.0 is lower/,
+    const synth = () => synthesizeAllOrNothing(build, outdir, { env: { PATH: terraformPrinting("1.8.2") } });
+    expect(synth).toThrow(ToolError);
+    expect(synth).toThrow(
+      /^terraform 1\.8\.2 is too old: synth needs >=1\.9 \(Needs ephemeral values\.\)\. Install a newer one: https:\/\/developer\.hashicorp\.com\/terraform\/install$/,
     );
-    // One answer for the constraint >=1.9 and one for the terraform_data resources' >=1.4.
-    expect(versionCommands).toHaveBeenCalledTimes(2);
+    expect(fs.existsSync(outdir)).toBe(false);
+  });
+
+  it("fails with one message when terraform is not on PATH, instead of one shell error per check", () => {
+    const empty = fs.mkdtempSync(path.join(os.tmpdir(), "no-terraform-"));
+    const synth = () =>
+      synthesizeAllOrNothing((dir) => appWithDataResources(dir, 25), outdir, { env: { PATH: empty } });
+    expect(synth).toThrow(/^terraform was not found on PATH\. Synth needs terraform 1\.5 or later/);
     expect(fs.existsSync(outdir)).toBe(false);
   });
 
@@ -58,8 +77,9 @@ describe("binary version checks during synth", () => {
     const checkOf = () =>
       Object.getOwnPropertyDescriptor(ValidateBinaryVersion.prototype, "validate")?.value as unknown;
     const original = checkOf();
-    withBinaryVersionChecksOnce(() => new ValidateTerraformVersion(">=1.0").validate());
-    withBinaryVersionChecksOnce(() => new ValidateTerraformVersion(">=1.0").validate());
+    const env = { PATH: terraformPrinting("1.11.4") };
+    expect(withBinaryVersionChecksOnce(() => new ValidateTerraformVersion(">=1.0").validate(), env)).toEqual([]);
+    withBinaryVersionChecksOnce(() => new ValidateTerraformVersion(">=1.0").validate(), env);
     expect(versionCommands).toHaveBeenCalledTimes(2);
     expect(checkOf()).toBe(original);
   });

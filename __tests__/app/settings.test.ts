@@ -2,7 +2,12 @@ import { settingsFromEnvironment } from "../../lib/app/settings";
 
 describe("run settings from the environment", () => {
   it("uses the default config file, cdktf.out and local state when nothing is set", () => {
-    expect(settingsFromEnvironment({})).toEqual({ configFile: "config/delivery.yaml", outdir: "cdktf.out" });
+    expect(settingsFromEnvironment({})).toEqual({
+      configFile: "config/delivery.yaml",
+      outdir: "cdktf.out",
+      quiet: false,
+      debug: false,
+    });
   });
 
   it("reads DELIVERY_CONFIG and the cdktf CLI's CDKTF_OUTDIR", () => {
@@ -22,10 +27,25 @@ describe("run settings from the environment", () => {
     });
   });
 
-  it("treats empty variables as unset", () => {
-    expect(settingsFromEnvironment({ TF_CLOUD_ORGANIZATION: " ", DELIVERY_CONFIG: "" })).toEqual({
+  it("treats an empty Terraform Cloud organization or output directory as unset", () => {
+    expect(settingsFromEnvironment({ TF_CLOUD_ORGANIZATION: " ", CDKTF_OUTDIR: "" })).toEqual({
       configFile: "config/delivery.yaml",
       outdir: "cdktf.out",
+      quiet: false,
+      debug: false,
+    });
+  });
+
+  it("rejects an empty DELIVERY_CONFIG (a variable that expanded to nothing) instead of using the default file", () => {
+    expect(() => settingsFromEnvironment({ DELIVERY_CONFIG: "" })).toThrow(
+      /DELIVERY_CONFIG: is set but empty; set it to a configuration file, or unset it to use config\/delivery\.yaml/,
+    );
+  });
+
+  it("reads DELIVERY_QUIET and DELIVERY_DEBUG", () => {
+    expect(settingsFromEnvironment({ DELIVERY_QUIET: "1", DELIVERY_DEBUG: "1" })).toMatchObject({
+      quiet: true,
+      debug: true,
     });
   });
 

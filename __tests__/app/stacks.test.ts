@@ -8,7 +8,7 @@ import { resourcesOf, stringsIn } from "../../lib/terraform-json/terraform-json"
 describe("the synthesized app", () => {
   const app = synthesizeDefaultConfig();
 
-  it("has exactly the stacks github, staging, production and development", () => {
+  it("has exactly the stacks github, staging, production, their cluster stacks and development", () => {
     expect(Object.keys(app.stacks).sort()).toEqual([...STACK_IDS].sort());
   });
 
@@ -31,8 +31,10 @@ describe("the synthesized app", () => {
     }
   });
 
-  it("writes no credential: the GitHub token comes from the environment, cluster and registry credentials from sensitive variables", () => {
-    expect(stackOf(app, "github").provider?.github).toEqual([{ owner: "acme-platform" }]);
+  it("writes no credential: the GitHub App's comes from the environment, cluster and registry credentials from sensitive variables", () => {
+    // An empty app_auth block: the provider reads GITHUB_APP_ID, GITHUB_APP_INSTALLATION_ID and
+    // GITHUB_APP_PEM_FILE (github/provider.go:96-124 at v6.10.0).
+    expect(stackOf(app, "github").provider?.github).toEqual([{ owner: "acme-platform", app_auth: {} }]);
     for (const id of ["staging", "production"]) {
       const stack = stackOf(app, id);
       expect(stack.provider?.kubernetes).toEqual([
@@ -42,14 +44,8 @@ describe("the synthesized app", () => {
           token: "${var.kubernetes_token}",
         },
       ]);
-      expect(stack.provider?.docker).toEqual([
-        {
-          disable_docker_daemon_check: true,
-          registry_auth: [
-            { address: "ghcr.io", username: "${var.registry_username}", password: "${var.registry_password}" },
-          ],
-        },
-      ]);
+      // No registry is asked at plan time: the pipeline passes digests.
+      expect(stack.provider?.docker).toBeUndefined();
       for (const name of [
         "kubernetes_host",
         "kubernetes_cluster_ca_certificate",
@@ -57,6 +53,19 @@ describe("the synthesized app", () => {
         "registry_username",
         "registry_password",
       ]) {
+        expect(stack.variable?.[name]).toMatchObject({ sensitive: true, nullable: false, type: "string" });
+      }
+    }
+    for (const id of ["staging-cluster", "production-cluster"]) {
+      const stack = stackOf(app, id);
+      expect(stack.provider?.kubernetes).toEqual([
+        {
+          host: "${var.cluster_admin_kubernetes_host}",
+          cluster_ca_certificate: "${var.cluster_admin_kubernetes_cluster_ca_certificate}",
+          token: "${var.cluster_admin_kubernetes_token}",
+        },
+      ]);
+      for (const name of Object.keys(stack.variable ?? {})) {
         expect(stack.variable?.[name]).toMatchObject({ sensitive: true, nullable: false, type: "string" });
       }
     }
@@ -73,21 +82,26 @@ describe("the synthesized app", () => {
         containsCwd: false,
         containsTmp: false,
       });
-      // Paths inside a container (mount targets) are the image's layout, not this machine's.
+      // Paths inside a container (mount targets, hook commands) are the image's layout, not this machine's.
       const absolutePaths = stringsIn(stackOf(app, id)).filter(
-        (entry) => /^(\/[A-Za-z]+\/|[A-Za-z]:\\)/.test(entry.value) && !/\.mounts\[\d+\]\.target$/.test(entry.path),
+        (entry) =>
+          /^(\/[A-Za-z]+\/|[A-Za-z]:\\)/.test(entry.value) &&
+          !/(\.mounts\[\d+\]\.target|\.exec\.command\[\d+\])$/.test(entry.path),
       );
       expect(absolutePaths).toEqual([]);
     }
   });
 
-  it("gives each environment stack its own namespace from the config", () => {
-    expect(resourcesOf(stackOf(app, "staging"), "kubernetes_namespace_v1").map((r) => r.body.metadata)).toEqual([
-      expect.objectContaining({ name: "orders-staging" }),
-    ]);
-    expect(resourcesOf(stackOf(app, "production"), "kubernetes_namespace_v1").map((r) => r.body.metadata)).toEqual([
-      expect.objectContaining({ name: "orders-production" }),
-    ]);
+  it("gives each environment its own namespace from the config, created by its cluster stack", () => {
+    expect(resourcesOf(stackOf(app, "staging-cluster"), "kubernetes_namespace_v1").map((r) => r.body.metadata)).toEqual(
+      [expect.objectContaining({ name: "orders-staging" })],
+    );
+    expect(
+      resourcesOf(stackOf(app, "production-cluster"), "kubernetes_namespace_v1").map((r) => r.body.metadata),
+    ).toEqual([expect.objectContaining({ name: "orders-production" })]);
+    for (const id of ["staging", "production"]) {
+      expect(resourcesOf(stackOf(app, id), "kubernetes_namespace_v1")).toEqual([]);
+    }
   });
 
   it("creates every service's resources when the config lists several", () => {

@@ -24,8 +24,9 @@ function childEnvironment(env: Record<string, string>): NodeJS.ProcessEnv {
 }
 
 /** `npm run synth`, exactly as the README says. */
-function runSynth(cwd: string, env: Record<string, string> = {}) {
-  return spawnSync("npm", ["run", "--silent", "synth"], { cwd, env: childEnvironment(env), encoding: "utf8" });
+function runSynth(cwd: string, env: Record<string, string> = {}, args: string[] = []) {
+  const npmArgs = ["run", "--silent", "synth", ...(args.length > 0 ? ["--", ...args] : [])];
+  return spawnSync("npm", npmArgs, { cwd, env: childEnvironment(env), encoding: "utf8" });
 }
 
 /** The command `npm run synth` runs (and cdktf.json's "app"), without npm's own start-up. */
@@ -60,27 +61,43 @@ function copyOfProject(): string {
 describe("npm run synth", () => {
   // Two checkouts of the project at different paths, each synthesized once with `npm run synth`.
   let first: { project: string; stderr: string; status: number | null };
-  let second: { project: string; status: number | null };
+  let second: { project: string; stderr: string; status: number | null };
   beforeAll(() => {
-    const synthesizeCopy = () => {
+    const synthesizeCopy = (args: string[]) => {
       const project = copyOfProject();
-      const { stderr, status } = runSynth(project);
+      const { stderr, status } = runSynth(project, {}, args);
       return { project, stderr, status };
     };
-    first = synthesizeCopy();
-    second = synthesizeCopy();
+    first = synthesizeCopy([]);
+    second = synthesizeCopy(["--quiet"]);
   });
 
-  it("writes cdktf.out/stacks/<id>/cdk.tf.json for every stack and a manifest, and prints nothing", () => {
-    expect(first.stderr).toBe("");
+  it("writes cdktf.out/stacks/<id>/cdk.tf.json for every stack and a manifest, with a line per stage and a summary", () => {
+    expect(first.stderr.replace(/\d+\.\d\d s/g, "T s").split("\n")).toEqual([
+      "synth: config/delivery.yaml is valid (T s)",
+      "synth: built 4 stacks (T s)",
+      "synth: stack github (T s, guardrails T s)",
+      "synth: stack staging (T s, guardrails T s)",
+      "synth: stack production (T s, guardrails T s)",
+      "synth: stack development (T s, guardrails T s)",
+      "synth: replaced cdktf.out (T s)",
+      expect.stringMatching(/^synth: done: 4 stacks, \d+ resources and data sources in cdktf\.out \(T s\)$/),
+      "",
+    ]);
     expect(first.status).toBe(0);
     expect(Object.keys(filesUnder(path.join(first.project, "cdktf.out"))).sort()).toEqual([
       "manifest.json",
       "stacks/development/cdk.tf.json",
       "stacks/github/cdk.tf.json",
+      "stacks/production-cluster/cdk.tf.json",
       "stacks/production/cdk.tf.json",
+      "stacks/staging-cluster/cdk.tf.json",
       "stacks/staging/cdk.tf.json",
     ]);
+  });
+
+  it("prints nothing with --quiet", () => {
+    expect(second.stderr).toBe("");
   });
 
   it("gives byte-identical output in two different directories", () => {

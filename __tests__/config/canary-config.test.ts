@@ -6,10 +6,7 @@ import { PROJECT_ROOT } from "../support/synth";
 
 const CANARY_EXAMPLE = path.join(PROJECT_ROOT, "config/examples/canary.yaml");
 
-const PROMETHEUS = {
-  prometheus: { address: "http://prometheus.monitoring:9090" },
-  gateway: { name: "public", namespace: "gateway-system" },
-};
+const PROMETHEUS = { prometheus: { address: "http://prometheus.monitoring:9090" } };
 const canaryProduction = (canary: Record<string, unknown> = PROMETHEUS): ConfigEdit[] => [
   [["environments", "production", "strategy"], "canary"],
   [["environments", "production", "canary"], canary],
@@ -27,7 +24,6 @@ describe("canary releases in the configuration", () => {
   it("default to steps of 10/25/50/100 % a minute apart, 3 failed checks, success rate >= 99 % and p99 <= 500 ms", () => {
     expect(canaryOf(configWith(...canaryProduction()))).toEqual({
       prometheus: { address: "http://prometheus.monitoring:9090", namespace: "monitoring" },
-      gateway: { name: "public", namespace: "gateway-system" },
       stepWeights: [10, 25, 50, 100],
       intervalSeconds: 60,
       failureThreshold: 3,
@@ -83,7 +79,7 @@ describe("canary releases in the configuration", () => {
     [
       "the canary strategy without its settings",
       [[["environments", "production", "strategy"], "canary"]],
-      "environments.production.canary: is required with strategy 'canary': at least prometheus.address (the Prometheus Flagger's gates query) and gateway (name, namespace)",
+      "environments.production.canary: is required with strategy 'canary': at least prometheus.address (the Prometheus Flagger's gates query)",
     ],
     [
       "canary settings with another strategy",
@@ -135,6 +131,17 @@ describe("canary releases in the configuration", () => {
         ],
       }),
       "environments.production.canary.webhooks[1].name: must be unique: 'smoke' is already used by webhooks[0] (got 'smoke')",
+    ],
+    [
+      "Ingress routing",
+      [
+        ...canaryProduction(),
+        [
+          ["environments", "production", "network", "routing"],
+          { kind: "ingress", ingressClassName: "nginx", controllerNamespace: "ingress-nginx" },
+        ],
+      ],
+      "environments.production.network.routing.kind: must be 'gateway' with strategy 'canary': Flagger shifts the traffic through the HTTPRoute it generates (got 'ingress')",
     ],
     [
       "a service without a production URL",

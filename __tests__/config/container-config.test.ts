@@ -8,52 +8,25 @@ const FIXTURE_CONFIG = "__tests__/fixtures/checkouts/delivery.yaml";
 const DIGEST = `sha256:${"d".repeat(64)}`;
 
 describe("image selection per environment", () => {
-  it("deploys each environment's branch as a tag by default, resolved to its digest", () => {
+  it("pins no image by default: an environment runs only the digests the deploy pipeline sets", () => {
     const config = parseConfig(editedDefaultConfig(), "t.yaml");
-    expect(config.services[0]?.environments.staging.image).toEqual({ tag: "develop", resolveDigest: true });
-    expect(config.services[0]?.environments.production.image).toEqual({ tag: "main", resolveDigest: true });
+    expect(config.services[0]?.environments.staging.image).toEqual({});
+    expect(config.services[0]?.environments.production.image).toEqual({});
   });
 
-  it("writes a branch with slashes as a tag the way docker/metadata-action does", () => {
-    const config = parseConfig(editedDefaultConfig([["environments", "staging", "branch"], "release/1.4"]), "t.yaml");
-    expect(config.services[0]?.environments.staging.image.tag).toBe("release-1.4");
-  });
-
-  it("accepts a pinned digest without resolution", () => {
+  it("accepts a digest as a bootstrap pin", () => {
     const config = parseConfig(
-      editedDefaultConfig(
-        [["services", 0, "environments", "production", "image"], { digest: DIGEST, resolveDigest: false }],
-        [["services", 0, "environments", "staging", "image"], { digest: DIGEST, resolveDigest: false }],
-      ),
+      editedDefaultConfig([["services", 0, "environments", "production", "image"], { digest: DIGEST }]),
       "t.yaml",
     );
-    expect(config.services[0]?.environments.production.image).toEqual({
-      tag: "main",
-      digest: DIGEST,
-      resolveDigest: false,
-    });
-    expect(config.services[0]?.environments.staging.image).toEqual({
-      tag: "develop",
-      digest: DIGEST,
-      resolveDigest: false,
-    });
+    expect(config.services[0]?.environments.production.image).toEqual({ digest: DIGEST });
   });
 
   it.each<[string, ConfigEdit, string]>([
     [
-      "a production image that is neither digest-pinned nor resolved",
-      [["services", 0, "environments", "production", "image"], { tag: "1.4.2", resolveDigest: false }],
-      "services[0].environments.production.image.resolveDigest: production deploys only digest-pinned images",
-    ],
-    [
-      "a staging image that is neither digest-pinned nor resolved (workloads pull by digest everywhere)",
-      [["services", 0, "environments", "staging", "image"], { tag: "edge", resolveDigest: false }],
-      "services[0].environments.staging.image.resolveDigest: staging deploys only digest-pinned images",
-    ],
-    [
-      "a tag that is not a valid OCI tag",
-      [["services", 0, "environments", "staging", "image", "tag"], "my tag"],
-      "services[0].environments.staging.image.tag: must be an OCI image tag, a tag: 1-128 of A-Z a-z 0-9 _ . -, not starting with . or - (got 'my tag')",
+      "a tag instead of a digest (a tag can move; plans never resolve one)",
+      [["services", 0, "environments", "production", "image", "tag"], "main"],
+      "services[0].environments.production.image.tag: unknown key",
     ],
     [
       "a digest that is not sha256",
@@ -64,11 +37,6 @@ describe("image selection per environment", () => {
       "an image repository with a digest",
       [["services", 0, "image"], `ghcr.io/acme/orders@${DIGEST}`],
       "services[0].image: must be an OCI image repository",
-    ],
-    [
-      "a branch that gives no tag, without an explicit one",
-      [["environments", "staging", "branch"], "..."],
-      "services[0].environments.staging.image.tag: is required: the branch '...' gives no valid default tag",
     ],
     [
       "an ASGI application without an attribute",

@@ -12,6 +12,7 @@ function webService(props: Partial<ConstructorParameters<typeof WebService>[2]>)
     name: "api",
     namespace: "staging",
     rollout: { strategy: "rolling", image: DIGEST },
+    routing: { controllerNamespace: SERVICE_DEFAULTS.gateway.namespace },
     ...props,
   });
 }
@@ -32,7 +33,8 @@ describe("service defaults and limits (lib/domain)", () => {
     const { environments } = parseConfig(MINIMAL_CONFIG_TEXT, "minimal.yaml");
     for (const name of ["staging", "production"] as const) {
       expect(environments[name]).toMatchObject(ENVIRONMENT_DEFAULTS[name]);
-      expect(environments[name].network.ingressNamespace).toBe(SERVICE_DEFAULTS.ingressNamespace);
+      expect(environments[name].network.routing.gateway).toEqual(SERVICE_DEFAULTS.gateway);
+      expect(environments[name].network.routing.controllerNamespace).toBe(SERVICE_DEFAULTS.gateway.namespace);
     }
   });
 

@@ -5,7 +5,7 @@ import { configWith, editedDefaultConfig } from "../support/config-text";
 describe("governance defaults", () => {
   const minimal = parseConfig(
     [
-      "github: { owner: acme }",
+      "github: { owner: acme, plan: enterprise }",
       "services: [{ name: api }]",
       "environments: { production: { approval: { reviewers: { users: [octocat], teams: [leads] } } } }",
     ].join("\n"),
@@ -16,8 +16,12 @@ describe("governance defaults", () => {
     expect(minimal.github.branchRules.approvals).toEqual({ production: 2, staging: 1, release: 2 });
   });
 
-  it("creates private repositories with secret scanning, and no bypass for managed files", () => {
-    expect(minimal.github).toMatchObject({ visibility: "private", secretScanning: true, managedFiles: {} });
+  it("creates private repositories, declares no Advanced Security product, and no bypass for managed files", () => {
+    expect(minimal.github).toMatchObject({
+      visibility: "private",
+      advancedSecurity: { secretProtection: false, codeSecurity: false },
+      managedFiles: {},
+    });
     expect(minimal.services[0]?.adoptRepository).toBe(false);
   });
 
@@ -122,12 +126,12 @@ describe("governance configuration problems", () => {
     [
       "a variable name GitHub would reject",
       [["services", 0, "variables", "repository"], { "log-level": "info" }],
-      "services[0].variables.repository.log-level: must match ^[A-Z_][A-Z0-9_]*$ (upper case, digits, '_') (got 'log-level')",
+      "services[0].variables.repository: a name here must match ^[A-Z_][A-Z0-9_]*$ (upper case, digits, '_') (got 9 characters, not shown)",
     ],
     [
       "an environment variable that overrides a derived setting",
       [["services", 0, "variables", "environment", "IMAGE_NAME"], "other"],
-      "services[0].variables.environment.IMAGE_NAME: is derived from the config (IMAGE_NAME, K8S_NAMESPACE, APP_URL); remove it here",
+      "services[0].variables.environment.IMAGE_NAME: is derived from the config (IMAGE_NAME, K8S_NAMESPACE, APP_URL, ROLLBACK_WINDOW_MINUTES); remove it here",
     ],
     [
       "a per-environment variable that overrides a derived setting",

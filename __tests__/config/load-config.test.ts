@@ -224,16 +224,17 @@ describe("loading a configuration file", () => {
     );
   });
 
-  it("rejects a file that cannot be read", () => {
+  it("rejects a directory given as the configuration file", () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "config-dir-"));
     try {
-      expect(() => loadConfig(dir)).toThrow(/file cannot be read/);
+      expect(() => loadConfig(dir)).toThrow(/: is a directory; set DELIVERY_CONFIG to a configuration file/);
     } finally {
       fs.rmSync(dir, { recursive: true });
     }
   });
 
-  it("treats an empty file as an empty config and lists what is required", () => {
-    expect(() => parseConfig("", "empty.yaml")).toThrow(/github: is required[\s\S]*services: is required/);
+  it("rejects an empty file, pointing to the default file as a starting point", () => {
+    expect(() => parseConfig("", "empty.yaml")).toThrow(/empty\.yaml: is empty; start from config\/delivery\.yaml/);
+    expect(() => parseConfig("# only a comment\n", "empty.yaml")).toThrow(/empty\.yaml: is empty/);
   });
 });

@@ -3,7 +3,7 @@ import { configProblems } from "../support/config-problems";
 import { configWith, editedDefaultConfig, type ConfigEdit } from "../support/config-text";
 
 describe("workload settings in the configuration", () => {
-  it("default to blue as the active colour, the ingress-nginx namespace, no egress, no quota and a 10 s drain", () => {
+  it("default to blue as the active colour, a Gateway API route, kube-dns and NodeLocal DNS, no egress, no quota and a 10 s drain", () => {
     const config = configWith(
       [["environments", "production", "activeColor"], "delete"],
       [["environments", "production", "network"], "delete"],
@@ -13,14 +13,25 @@ describe("workload settings in the configuration", () => {
     );
     expect(config.environments.production).toMatchObject({
       activeColor: "blue",
-      network: { ingressNamespace: "ingress-nginx", egress: [] },
+      network: {
+        routing: {
+          kind: "gateway",
+          gateway: { name: "public", namespace: "gateway-system" },
+          controllerNamespace: "gateway-system",
+        },
+        dns: {
+          kubeDns: { namespace: "kube-system", podLabels: { "k8s-app": "kube-dns" } },
+          nodeLocalCache: true,
+          endpoints: [],
+        },
+        egress: [],
+      },
     });
     expect(config.environments.production.quota).toBeUndefined();
     expect(config.environments.production.limitRange).toBeUndefined();
     expect(config.services[0]?.shutdown).toEqual({
       terminationGracePeriodSeconds: 30,
       drainSeconds: 10,
-      drainPath: "/drain",
     });
   });
 
@@ -84,9 +95,24 @@ describe("workload settings in the configuration", () => {
       "environments.staging.network.egress[1].name: must be unique within the environment: 'db' is listed twice",
     ],
     [
-      "an ingress namespace Kubernetes rejects",
-      [[["environments", "staging", "network", "ingressNamespace"], "Ingress_NGINX"]],
-      "environments.staging.network.ingressNamespace: must be a DNS-1123 label",
+      "a controller namespace Kubernetes rejects",
+      [[["environments", "staging", "network", "routing", "controllerNamespace"], "Envoy_Gateway"]],
+      "environments.staging.network.routing.controllerNamespace: must be a DNS-1123 label",
+    ],
+    [
+      "an Ingress without a class or a controller namespace",
+      [[["environments", "staging", "network", "routing"], { kind: "ingress" }]],
+      "environments.staging.network.routing.ingressClassName: is required when kind is ingress",
+    ],
+    [
+      "TLS settings on a Gateway route (TLS is the listener's)",
+      [[["environments", "staging", "network", "routing", "tls"], { secretName: "orders-tls" }]],
+      "environments.staging.network.routing.tls: applies to kind ingress only",
+    ],
+    [
+      "DNS with no resolver at all",
+      [[["environments", "staging", "network", "dns"], { kubeDns: false, nodeLocalCache: false }]],
+      "environments.staging.network.dns: must allow at least one resolver",
     ],
     [
       "an active colour other than blue or green",
@@ -119,9 +145,9 @@ describe("workload settings in the configuration", () => {
       "services[0].environments.staging.replicas.min: min must not be above max",
     ],
     [
-      "a drain as long as the grace period",
-      [[["services", 0, "shutdown"], { terminationGracePeriodSeconds: 10, drainSeconds: 10 }]],
-      "services[0].shutdown.drainSeconds: must be below terminationGracePeriodSeconds (10) so that the app still has time to finish its requests after SIGTERM (got 10)",
+      "a drain that leaves uvicorn no time after SIGTERM",
+      [[["services", 0, "shutdown"], { terminationGracePeriodSeconds: 10, drainSeconds: 8 }]],
+      "services[0].shutdown.drainSeconds: must be at most 7 (terminationGracePeriodSeconds - 3) so that uvicorn has at least one second after SIGTERM and a 2 s margin remains before the kill (got 8)",
     ],
     [
       "a drain path without a leading slash",

@@ -1,7 +1,7 @@
 import { DockerfileParser, type Instruction } from "dockerfile-ast";
 import { JSONInstruction } from "dockerfile-ast/lib/jsonInstruction";
 import { renderDockerfile } from "../../renderers/container/dockerfile";
-import { PINNED_IMAGES, PYTHON_VERSION } from "../../lib/domain";
+import { PINNED_IMAGES, PRODUCTION_PYTHON, PYTHON_VERSION } from "../../lib/domain";
 import { serviceContainerFiles, type ServiceContainerProps } from "../../renderers/container";
 
 const PROPS: ServiceContainerProps = {
@@ -98,11 +98,11 @@ describe("the generated Dockerfile", () => {
     expect(DockerfileParser.parse(text).getDirectives()).toEqual([]);
   });
 
-  it("builds development on python:3.13.6-slim and production on distroless, from the pin table", () => {
+  it("builds development on python:3.13.6-slim, and production on distroless Python for Debian 13 with a Debian 13 build stage", () => {
     expect(stage("development").image).toBe(`python:3.13.6-slim@${PINNED_IMAGES.python.digest}`);
-    expect(stage("build").image).toBe(stage("development").image);
+    expect(stage("build").image).toBe(`debian:trixie-slim@${PINNED_IMAGES.debian.digest}`);
     expect(stage("production").image).toBe(
-      `gcr.io/distroless/cc-debian12:nonroot@${PINNED_IMAGES.distrolessCc.digest}`,
+      `gcr.io/distroless/python3-debian13:nonroot@${PINNED_IMAGES.distrolessPython.digest}`,
     );
   });
 
@@ -121,7 +121,10 @@ describe("the generated Dockerfile", () => {
       "--port",
       "8000",
       "--timeout-graceful-shutdown",
-      "20",
+      "18",
+      "--proxy-headers",
+      "--forwarded-allow-ips",
+      "*",
       "--no-server-header",
     ]);
     expect(keywordArguments(production, "STOPSIGNAL")).toEqual(["SIGTERM"]);
@@ -137,9 +140,8 @@ describe("the generated Dockerfile", () => {
     expect(healthcheck).toMatch(/CMD \["\/app\/\.venv\/bin\/python", "-c", ".*\/liveness.*"\]$/);
   });
 
-  it("copies only the interpreter, the production dependencies and the code into production", () => {
+  it("copies only the production dependencies and the code into production: the interpreter is the image's own", () => {
     expect(keywordArguments(stage("production"), "COPY")).toEqual([
-      "--from=build /opt/python /opt/python",
       "--from=build /app/.venv /app/.venv",
       "--from=build /app/app /app/app",
     ]);
@@ -163,9 +165,35 @@ describe("the generated Dockerfile", () => {
     expect(steps.findIndex((step) => step.startsWith("COPY --chown=1000:1000 . /app"))).toBeGreaterThan(dependencies);
   });
 
-  it("runs a standalone CPython 3.13.6 in production (distroless python3 ships 3.11)", () => {
-    expect(keywordArguments(stage("build"), "RUN")).toContain("uv python install 3.13.6");
-    expect(stage("production").image).not.toContain("distroless/python3");
+  it("fills the virtual environment with the interpreter production runs: the same path and version, from the same Debian release", () => {
+    const build = stage("build");
+    // The build stage installs Debian 13's python3.13 (the package the distroless image carries)
+    // and uv builds the environment on exactly that path, with no interpreter of its own.
+    expect(keywordArguments(build, "RUN").join("\n")).toContain(
+      `apt-get install --yes --no-install-recommends ${PRODUCTION_PYTHON.debianPackage}`,
+    );
+    const sync = keywordArguments(build, "RUN").find((step) => step.includes("uv sync"));
+    expect(sync).toContain(`--python ${PRODUCTION_PYTHON.path}`);
+    const env = keywordArguments(build, "ENV").join(" ");
+    expect(env).toContain("UV_PYTHON_DOWNLOADS=never");
+    expect(env).toContain("UV_PYTHON_PREFERENCE=only-system");
+    // The same Debian release (13, trixie) and the same Python minor version in both stages.
+    expect(build.image).toMatch(/^debian:trixie-/);
+    expect(stage("production").image).toMatch(/^gcr\.io\/distroless\/python3-debian13:/);
+    expect(PRODUCTION_PYTHON.path).toBe(`/usr/bin/python${PRODUCTION_PYTHON.minorVersion}`);
+    expect(PRODUCTION_PYTHON.debianPackage).toBe(`python${PRODUCTION_PYTHON.minorVersion}`);
+    // Production runs the environment's python (a link to that path) and copies no interpreter.
+    expect(execForm(only(stage("production"), "ENTRYPOINT"))?.[0]).toBe("/app/.venv/bin/python");
+    expect(keywordArguments(stage("production"), "COPY").some((copy) => copy.includes("/opt/python"))).toBe(false);
+  });
+
+  it("gives uvicorn the grace period minus the drain and a 2 s margin to finish requests after SIGTERM", () => {
+    const cmd = (shutdown: { terminationGracePeriodSeconds: number; drainSeconds: number }) =>
+      execForm(only(stage("production", renderDockerfile({ ...PROPS, shutdown })), "CMD")) ?? [];
+    const timeout = (argv: string[]) => argv[argv.indexOf("--timeout-graceful-shutdown") + 1];
+    expect(timeout(cmd({ terminationGracePeriodSeconds: 30, drainSeconds: 10 }))).toBe("18");
+    expect(timeout(cmd({ terminationGracePeriodSeconds: 60, drainSeconds: 0 }))).toBe("58");
+    expect(timeout(cmd({ terminationGracePeriodSeconds: 45, drainSeconds: 15 }))).toBe("28");
   });
 
   it("serves with hot reload under the debugger in development, on the HTTP and debug ports", () => {
@@ -249,7 +277,8 @@ describe("the pin table of third-party images", () => {
     }
   });
 
-  it("runs the same CPython version in the development image and the production interpreter", () => {
+  it("runs the same CPython minor version in the development image and the production interpreter", () => {
     expect(PINNED_IMAGES.python.tag).toBe(`${PYTHON_VERSION}-slim`);
+    expect(PYTHON_VERSION.startsWith(`${PRODUCTION_PYTHON.minorVersion}.`)).toBe(true);
   });
 });

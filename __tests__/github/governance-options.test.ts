@@ -6,7 +6,6 @@ import { jsonText, dataSourcesOf, resourcesOf } from "../../lib/terraform-json/t
 const app = synthesizeConfig(
   configWith(
     [["github", "managedFiles", "bypass"], { integrationId: 98765 }],
-    [["github", "secretScanning"], false],
     [["github", "visibility"], "public"],
     [["github", "branchRules", "approvals"], { production: 3, staging: 2, release: 4 }],
     [["github", "codeOwners"], { users: ["alice"], teams: [] }],
@@ -71,9 +70,12 @@ describe("adopting an existing repository", () => {
 });
 
 describe("repository options", () => {
-  it("leaves secret scanning alone when it is turned off, and applies the visibility", () => {
+  it("turns on secret scanning and push protection on public repositories, where they are free", () => {
     for (const repository of resourcesOf(github, "github_repository")) {
-      expect(repository.body.security_and_analysis).toBeUndefined();
+      expect(repository.body.security_and_analysis).toEqual({
+        secret_scanning: { status: "enabled" },
+        secret_scanning_push_protection: { status: "enabled" },
+      });
       expect(repository.body.visibility).toBe("public");
     }
   });

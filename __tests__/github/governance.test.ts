@@ -80,15 +80,13 @@ describe("repository settings", () => {
     });
   });
 
-  it("turns on vulnerability alerts, Dependabot security updates, secret scanning and push protection", () => {
+  it("turns on vulnerability alerts and Dependabot security updates, and no licence-only feature without a declared licence", () => {
     expect(repository.vulnerability_alerts).toBe(true);
     expect(onlyResourceOf(github, "github_repository_dependabot_security_updates").body).toMatchObject({
       enabled: true,
     });
-    expect(repository.security_and_analysis).toEqual({
-      secret_scanning: { status: "enabled" },
-      secret_scanning_push_protection: { status: "enabled" },
-    });
+    // The default config declares no Advanced Security product for its private repository.
+    expect(repository.security_and_analysis).toBeUndefined();
   });
 
   it("archives instead of deleting on destroy, and refuses to plan the repository's destruction", () => {
@@ -381,6 +379,7 @@ describe("secrets and variables", () => {
       K8S_NAMESPACE: "orders-production",
       APP_URL: "https://orders.example.com",
       LOG_LEVEL: "info",
+      ROLLBACK_WINDOW_MINUTES: "30",
     });
     expect(Object.keys(variables(production))).toEqual(expect.arrayContaining([...DERIVED_ENVIRONMENT_VARIABLES]));
   });

@@ -60,9 +60,9 @@ function terraform(...args: string[]): string {
 }
 
 /** Writes the configuration for these files, plans with the target at `tip`, and returns the planned actions. */
-function plan(files: ManagedFile[], tip: string): Record<string, string> {
+function plan(files: ManagedFile[], tip: string, ...options: string[]): Record<string, string> {
   fs.writeFileSync(path.join(dir, "main.tf.json"), standIns(synthesized(files)));
-  terraform("plan", "-input=false", "-no-color", `-var=target_tip=${tip}`, "-out=tfplan");
+  terraform("plan", "-input=false", "-no-color", `-var=target_tip=${tip}`, ...options, "-out=tfplan");
   const changes = (JSON.parse(terraform("show", "-json", "tfplan")) as { resource_changes: ResourceChange[] })
     .resource_changes;
   return Object.fromEntries(
@@ -146,5 +146,24 @@ describe("pull-request delivery, over successive applies", () => {
       manifest: "delete+create",
       "pull-request": "delete+create",
     });
+  });
+
+  it("proposes a file edited on main again, from main's current tip, when its source commit and pull request are replaced (README, Drift)", () => {
+    const files = v1.slice(0, 1);
+    const state = JSON.parse(terraform("show", "-json")) as {
+      values: { root_module: { resources: { address: string }[] } };
+    };
+    const replaced = state.values.root_module.resources
+      .map((resource) => resource.address)
+      .filter((address) => /\.files_main_(ciyml-source-commit|pull-request)_[0-9A-F]{8}$/.test(address))
+      .map((address) => `-replace=${address}`);
+    expect(replaced).toHaveLength(2);
+    expect(plan(files, "tip-4", ...replaced)).toEqual({
+      "ciyml-source-commit": "delete+create",
+      ciyml: "update",
+      "pull-request": "delete+create",
+    });
+    terraform("apply", "-input=false", "-no-color", "tfplan");
+    expect(sourceShas()).toEqual({ ciyml: "tip-4" });
   });
 });

@@ -26,14 +26,17 @@ describe.each([
   ["default", synthesizeDefaultConfig()],
   ["variant", variant],
 ] as const)("Kubernetes objects of the %s configuration", (_, app) => {
-  it.each(ENVIRONMENT_NAMES)("validate against the Kubernetes OpenAPI schemas in the %s stack", (id) => {
-    const objects = kubernetesObjectsOf(stackOf(app, id));
-    expect(objects.length).toBeGreaterThan(0);
-    const problems = objects
-      .map(({ address, object }) => ({ address, errors: schemaErrors(object) }))
-      .filter((entry) => entry.errors.length > 0);
-    expect(problems).toEqual([]);
-  });
+  it.each([...ENVIRONMENT_NAMES, "staging-cluster", "production-cluster"])(
+    "validate against the Kubernetes OpenAPI schemas in the %s stack",
+    (id) => {
+      const objects = kubernetesObjectsOf(stackOf(app, id));
+      expect(objects.length).toBeGreaterThan(0);
+      const problems = objects
+        .map(({ address, object }) => ({ address, errors: schemaErrors(object) }))
+        .filter((entry) => entry.errors.length > 0);
+      expect(problems).toEqual([]);
+    },
+  );
 
   it.each(ENVIRONMENT_NAMES)(
     "include only pod templates the Pod Security Standards 'restricted' profile admits, in the %s stack",
@@ -51,9 +54,11 @@ describe.each([
   );
 
   it.each(ENVIRONMENT_NAMES)(
-    "enforce, audit and warn on that profile, at a pinned version, in the %s namespace",
+    "enforce, audit and warn on that profile, at a pinned version, in the %s namespace (its cluster stack)",
     (id) => {
-      const namespace = kubernetesObjectsOf(stackOf(app, id)).find(({ object }) => object.kind === "Namespace")?.object;
+      const namespace = kubernetesObjectsOf(stackOf(app, `${id}-cluster`)).find(
+        ({ object }) => object.kind === "Namespace",
+      )?.object;
       expect(namespace?.metadata.labels).toMatchObject({
         "pod-security.kubernetes.io/enforce": "restricted",
         "pod-security.kubernetes.io/enforce-version": POD_SECURITY_VERSION,

@@ -15,7 +15,6 @@ const props = (overrides: Partial<CanaryReleaseProps> = {}): CanaryReleaseProps 
   prometheusNamespace: "monitoring",
   ingressNamespace: "gateway",
   port: 8000,
-  minReplicas: 2,
   ...overrides,
 });
 
@@ -134,7 +133,7 @@ describe("CanaryRelease", () => {
     );
     expect(budget?.spec).toEqual({
       selector: { matchLabels: { "app.kubernetes.io/name": "web-primary" } },
-      minAvailable: 1,
+      maxUnavailable: 1,
     });
     const policies = resourcesOf(json, "kubernetes_network_policy_v1").map((block) =>
       toKubernetesObject("kubernetes_network_policy_v1", block.body),

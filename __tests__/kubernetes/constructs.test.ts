@@ -27,25 +27,28 @@ const rolling = (overrides: Partial<WebServiceProps> = {}): WebServiceProps => (
   name: "web",
   namespace: "apps",
   rollout: { strategy: "rolling", image: `ghcr.io/acme/web@${DIGEST}` },
+  routing: { controllerNamespace: "gateway-system" },
   ...overrides,
 });
 
 describe("WebService", () => {
-  it("defaults to the secure choices: two replicas, spec limits, probes on the standard paths, a drain hook", () => {
+  it("defaults to the secure choices: two replicas, spec limits, probes on the standard paths, a pre-stop sleep", () => {
     const stack = scratchStack();
     new WebService(stack, "web", rolling());
     const json = synthesized(stack);
     const [deployment] = resourcesOf(json, "kubernetes_deployment_v1");
     const object = toKubernetesObject("kubernetes_deployment_v1", deployment?.body ?? {});
     expect(JSON.stringify(object)).toContain('"limits":{"cpu":"1","ephemeral-storage":"256Mi","memory":"512Mi"}');
-    expect(JSON.stringify(object)).toContain('"path":"/drain"');
+    expect(JSON.stringify(object)).toContain(
+      '"preStop":{"exec":{"command":["/app/.venv/bin/python","-c","import time; time.sleep(10)"]}}',
+    );
     expect(resourcesOf(json, "kubernetes_horizontal_pod_autoscaler_v2")[0]?.body.spec).toMatchObject({
       min_replicas: 2,
       max_replicas: 10,
     });
     expect(resourcesOf(json, "kubernetes_network_policy_v1")[0]?.body.spec).toMatchObject({
       ingress: [
-        { from: [{ namespace_selector: { match_labels: { "kubernetes.io/metadata.name": "ingress-nginx" } } }] },
+        { from: [{ namespace_selector: { match_labels: { "kubernetes.io/metadata.name": "gateway-system" } } }] },
       ],
     });
   });
@@ -110,9 +113,9 @@ describe("WebService", () => {
       "autoscaling.scaleDownStabilizationSeconds must be a whole number of seconds from 0 to 3600 (got 7200)",
     ],
     [
-      "a drain as long as the grace period",
-      { shutdown: { drainSeconds: 30, terminationGracePeriodSeconds: 30 } },
-      "shutdown.drainSeconds must be below shutdown.terminationGracePeriodSeconds (30) (got 30)",
+      "a drain that leaves uvicorn no time after SIGTERM",
+      { shutdown: { drainSeconds: 28, terminationGracePeriodSeconds: 30 } },
+      "shutdown.drainSeconds must be at most shutdown.terminationGracePeriodSeconds - 3 (27)",
     ],
     [
       "a negative drain",
@@ -245,7 +248,7 @@ describe("namespace-level constructs", () => {
     const stack = scratchStack();
     new NamespaceNetworkPolicies(stack, "p", {
       namespace: "apps",
-      dns: { namespace: "dns", podLabels: { app: "dns" } },
+      dns: { kubeDns: { namespace: "dns", podLabels: { app: "dns" } } },
     });
     const dns = resourcesOf(synthesized(stack), "kubernetes_network_policy_v1").find(
       (block) => (block.body.metadata as { name: string }).name === "allow-dns",

@@ -14,10 +14,9 @@ const CANARY: CanaryReleaseProps = {
   prometheusNamespace: "monitoring",
   ingressNamespace: "gateway",
   port: 8000,
-  minReplicas: 2,
 };
 
-/** The K8S020 messages for a stack of the secure workload `web`, changed by `build`. */
+/** The K8S024 messages for a stack of the secure workload `web`, changed by `build`. */
 function problems(build: (stack: TerraformStack, workload: ReturnType<typeof secureWorkload>) => void): string[] {
   const stack = new TerraformStack(Testing.app(), "production");
   build(stack, secureWorkload(stack, "web"));
@@ -28,7 +27,7 @@ function problems(build: (stack: TerraformStack, workload: ReturnType<typeof sec
   );
 }
 
-describe("K8S020 (Flagger Canary)", () => {
+describe("K8S024 (Flagger Canary)", () => {
   it("accepts a CanaryRelease of the Deployment and its autoscaler", () => {
     expect(problems((stack) => new CanaryRelease(stack, "canary", CANARY))).toEqual([]);
   });

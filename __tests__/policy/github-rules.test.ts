@@ -5,12 +5,32 @@ import { BranchProtection } from "@cdktf/provider-github/lib/branch-protection";
 import { BranchProtectionV3 } from "@cdktf/provider-github/lib/branch-protection-v3";
 import { DataGithubTeam } from "@cdktf/provider-github/lib/data-github-team";
 import { OrganizationRuleset } from "@cdktf/provider-github/lib/organization-ruleset";
-import { Repository } from "@cdktf/provider-github/lib/repository";
 import { RepositoryEnvironment } from "@cdktf/provider-github/lib/repository-environment";
-import { TerraformVariable } from "cdktf";
+import { RepositoryCollaborator } from "@cdktf/provider-github/lib/repository-collaborator";
+import { RepositoryRuleset } from "@cdktf/provider-github/lib/repository-ruleset";
+import { TeamRepository } from "@cdktf/provider-github/lib/team-repository";
+import { DataGithubUser } from "@cdktf/provider-github/lib/data-github-user";
+import { TerraformVariable, type TerraformStack } from "cdktf";
 import { SensitiveVariable } from "../../constructs/terraform";
 import { describeRuleCases, findingsOf, guardrailsReport, type RuleCase } from "../support/policy";
-import { gatedEnvironment, protectedRepository, secureActionsSecret } from "../support/policy-fixtures";
+import {
+  gatedEnvironment,
+  privateRepository,
+  protectedRepository,
+  secureActionsSecret,
+} from "../support/policy-fixtures";
+
+/** Release tags that nobody may move or delete: the rule set ProtectedTags writes. */
+function releaseTagRuleset(stack: TerraformStack): RepositoryRuleset {
+  return new RepositoryRuleset(stack, "release-tags", {
+    repository: "orders",
+    name: "release tags",
+    target: "tag",
+    enforcement: "active",
+    conditions: { refName: { include: ["refs/tags/v*"], exclude: [] } },
+    rules: { deletion: true, nonFastForward: true, update: true },
+  });
+}
 
 const cases: RuleCase[] = [
   {
@@ -18,6 +38,7 @@ const cases: RuleCase[] = [
     accepts: "team reviewers resolved to ids by a data source",
     pass: (stack) => {
       const leads = new DataGithubTeam(stack, "leads", { slug: "platform-leads" });
+      new TeamRepository(stack, "leads-read", { repository: "orders", teamId: leads.id, permission: "pull" });
       gatedEnvironment(stack).addOverride("reviewers", [{ users: [], teams: [leads.id] }]);
     },
     rejects: "a production environment without reviewers",
@@ -58,7 +79,7 @@ const cases: RuleCase[] = [
     rule: "GH005",
     accepts: "a classic branch protection with reviews, checks and administrators included",
     pass: (stack) => {
-      const repository = new Repository(stack, "orders", { name: "orders", visibility: "private" });
+      const repository = privateRepository(stack);
       new BranchProtection(stack, "main", {
         repositoryId: repository.nodeId,
         pattern: "main",
@@ -76,7 +97,7 @@ const cases: RuleCase[] = [
     rule: "GH006",
     accepts: "a v3 branch protection requiring checks",
     pass: (stack) => {
-      new Repository(stack, "orders", { name: "orders", visibility: "private" });
+      privateRepository(stack);
       new BranchProtectionV3(stack, "main", {
         repository: "orders",
         branch: "main",
@@ -93,7 +114,7 @@ const cases: RuleCase[] = [
     rule: "GH007",
     accepts: "an organization ruleset covering the repository by name",
     pass: (stack) => {
-      new Repository(stack, "orders", { name: "orders", visibility: "private" });
+      privateRepository(stack);
       new OrganizationRuleset(stack, "org-default-branch", {
         name: "default branches",
         target: "branch",
@@ -139,6 +160,79 @@ const cases: RuleCase[] = [
     fail: (stack) => secureActionsSecret(stack).addOverride("plaintext_value", "hunter2"),
     address: "github_actions_secret.slack",
   },
+  {
+    rule: "GH010",
+    accepts: "secret scanning on a private repository of an organisation that declared GitHub Secret Protection",
+    pass: (stack) => {
+      const { repository } = protectedRepository(stack);
+      repository.addOverride("//.declared_licences", { plan: "team", secret_protection: true, code_security: false });
+      repository.addOverride("security_and_analysis", {
+        secret_scanning: { status: "enabled" },
+        secret_scanning_push_protection: { status: "enabled" },
+      });
+    },
+    rejects: "push protection on a private repository without a declared licence (422 after create, then tainted)",
+    fail: (stack) =>
+      protectedRepository(stack).repository.addOverride("security_and_analysis", {
+        secret_scanning_push_protection: { status: "enabled" },
+      }),
+    address: "github_repository.orders",
+  },
+  {
+    rule: "GH011",
+    accepts: "a reviewer team and a reviewer user, each with a read grant to the repository",
+    pass: (stack) => {
+      const leads = new DataGithubTeam(stack, "leads", { slug: "platform-leads" });
+      const octocat = new DataGithubUser(stack, "octocat", { username: "octocat" });
+      new TeamRepository(stack, "leads-read", { repository: "orders", teamId: leads.id, permission: "pull" });
+      new RepositoryCollaborator(stack, "octocat-read", {
+        repository: "orders",
+        username: "OctoCat",
+        permission: "pull",
+      });
+      gatedEnvironment(stack).addOverride("reviewers", [{ users: [octocat.id], teams: [leads.id] }]);
+    },
+    rejects: "a reviewer team with no access to the repository (GitHub drops the rule; the plan stays clean)",
+    fail: (stack) => {
+      const leads = new DataGithubTeam(stack, "leads", { slug: "platform-leads" });
+      new TeamRepository(stack, "leads-elsewhere", { repository: "billing", teamId: leads.id, permission: "pull" });
+      gatedEnvironment(stack).addOverride("reviewers", [{ users: [], teams: [leads.id] }]);
+    },
+    address: "github_repository_environment.orders-production",
+  },
+  {
+    rule: "GH012",
+    accepts: "a repository that sets issues, projects, discussions and its homepage",
+    pass: (stack) => protectedRepository(stack),
+    rejects: "a repository leaving has_issues and homepage_url to the provider (an adopted one loses its issues)",
+    fail: (stack) => {
+      const { repository } = protectedRepository(stack);
+      repository.addOverride("has_issues", undefined);
+      repository.addOverride("homepage_url", undefined);
+    },
+    address: "github_repository.orders",
+  },
+  {
+    rule: "GH013",
+    accepts: "a tag ruleset with the update rule under a github provider constraint from 6.10.0",
+    pass: (stack) => {
+      stack.addOverride("terraform.required_version", ">= 1.5.0");
+      stack.addOverride("terraform.required_providers.github", {
+        source: "integrations/github",
+        version: ">= 6.10.0, < 7.0.0",
+      });
+      releaseTagRuleset(stack);
+    },
+    rejects: "the update rule under a constraint that admits 6.9.1",
+    fail: (stack) => {
+      stack.addOverride("terraform.required_providers.github", {
+        source: "integrations/github",
+        version: ">= 6.9.1, < 7.0.0",
+      });
+      releaseTagRuleset(stack);
+    },
+    address: "github_repository_ruleset.release-tags",
+  },
 ];
 
 describe("GitHub rules", () => {
@@ -171,7 +265,7 @@ describe("GitHub rules", () => {
 
   it("warns when a classic protection exempts administrators", () => {
     const report = guardrailsReport((stack) => {
-      const repository = new Repository(stack, "orders", { name: "orders", visibility: "private" });
+      const repository = privateRepository(stack);
       new BranchProtection(stack, "main", {
         repositoryId: repository.nodeId,
         pattern: "ma*",
@@ -218,5 +312,34 @@ describe("GitHub rules", () => {
     const lines = report.map((finding) => finding.line).join("\n");
     expect(lines).toContain("variable(s) 'webhook' not declared sensitive");
     expect(lines).toContain("mixes literal text into the value");
+  });
+
+  it("accepts reviewers without a grant on an environment that declares their access managed elsewhere", () => {
+    const report = guardrailsReport((stack) => {
+      const leads = new DataGithubTeam(stack, "leads", { slug: "platform-leads" });
+      const environment = gatedEnvironment(stack);
+      environment.addOverride("reviewers", [{ users: [], teams: [leads.id] }]);
+      environment.addOverride("//.reviewer_access", "managed-elsewhere");
+    });
+    expect(findingsOf(report, "GH011")).toEqual([]);
+  });
+
+  it("fails code security on a private repository whose organisation declared only Secret Protection", () => {
+    const report = guardrailsReport((stack) => {
+      const { repository } = protectedRepository(stack);
+      repository.addOverride("//.declared_licences", { plan: "team", secret_protection: true, code_security: false });
+      repository.addOverride("security_and_analysis", { code_security: { status: "enabled" } });
+    });
+    expect(findingsOf(report, "GH010")).toEqual(["error GH010 github_repository.orders"]);
+    expect(report[0]?.line).toContain("enables code_security on a private repository without a declared licence");
+  });
+
+  it("ignores secret scanning on public repositories, where it is free", () => {
+    const report = guardrailsReport((stack) => {
+      const { repository } = protectedRepository(stack);
+      repository.addOverride("visibility", "public");
+      repository.addOverride("security_and_analysis", { secret_scanning: { status: "enabled" } });
+    });
+    expect(findingsOf(report, "GH010")).toEqual([]);
   });
 });

@@ -41,10 +41,10 @@ describe("GitHub API budget of a refresh", () => {
   });
 
   it("names a GitHub type without a known read cost instead of hiding it", () => {
-    const budget = stackApiBudget("github", { resource: { github_team_repository: { t: {} } } });
-    expect(budget.unknownTypes).toEqual(["github_team_repository"]);
+    const budget = stackApiBudget("github", { resource: { github_membership: { t: {} } } });
+    expect(budget.unknownTypes).toEqual(["github_membership"]);
     expect(apiBudgetMarkdown([budget])).toMatch(
-      /Not estimated \(no read cost known, counted as 0\): github_team_repository/,
+      /Not estimated \(no read cost known, counted as 0\): github_membership/,
     );
   });
 

@@ -87,12 +87,10 @@ describe("the canary example (config/examples/canary.yaml)", () => {
     expect(namesOf(staging, "kubernetes_service_v1")).toEqual(expect.arrayContaining(["orders-api", "payments-api"]));
   });
 
-  it("lets the pipeline's account read only the two Canaries and their primaries", () => {
-    const [role] = resourcesOf(production, "kubernetes_role_v1").filter(
-      (block) =>
-        namesOf(production, "kubernetes_role_v1").length > 0 && JSON.stringify(block.body).includes("flagger.app"),
-    );
-    expect(role?.body.rule).toEqual([
+  it("lets the pipeline's account, written by the cluster stack, read only the two Canaries and their primaries", () => {
+    const cluster = stackOf(app, "production-cluster");
+    const rules = resourcesOf(cluster, "kubernetes_role_v1").map((block) => block.body.rule);
+    expect(rules).toContainEqual([
       {
         api_groups: ["flagger.app"],
         resources: ["canaries"],
@@ -106,11 +104,22 @@ describe("the canary example (config/examples/canary.yaml)", () => {
         verbs: ["get"],
       },
     ]);
+    expect(resourcesOf(production, "kubernetes_role_v1")).toEqual([]);
+  });
+
+  it("lets the environment's deployer write the Canaries and MetricTemplates", () => {
+    const cluster = stackOf(app, "production-cluster");
+    const rules = resourcesOf(cluster, "kubernetes_role_v1").flatMap(
+      (block) => block.body.rule as { api_groups: string[]; resources: string[]; verbs: string[] }[],
+    );
+    expect(rules).toContainEqual(
+      expect.objectContaining({ api_groups: ["flagger.app"], resources: ["canaries", "metrictemplates"] }),
+    );
   });
 });
 
 describe("the canary example's guardrails", () => {
-  it("find nothing: the Deployment keeps every pod rule, and K8S020 holds", () => {
+  it("find nothing: the Deployment keeps every pod rule, and K8S024 holds", () => {
     expect(app.annotations.map((annotation) => `${annotation.level} ${annotation.message}`)).toEqual([]);
   });
 });

@@ -17,7 +17,6 @@ function canaryWorkload(stack: TerraformStack): void {
     prometheusNamespace: "monitoring",
     ingressNamespace: "gateway",
     port: 8000,
-    minReplicas: 2,
   });
 }
 
@@ -36,7 +35,7 @@ function canaryAddress(): string {
 export function canaryRuleCases(): RuleCase[] {
   return [
     {
-      rule: "K8S020",
+      rule: "K8S024",
       accepts: "a Canary of a Deployment with its autoscaler, whose Services Flagger generates",
       pass: canaryWorkload,
       rejects: "a Terraform Service named as the Service Flagger generates for the Canary",

@@ -27,11 +27,11 @@ export function configWith(...edits: ConfigEdit[]): DeliveryConfig {
 }
 
 /**
- * The smallest valid configuration: an owner, one service, one production reviewer. Everything
- * else takes its default.
+ * The smallest valid configuration: an owner on a plan with approval gates for private
+ * repositories, one service, one production reviewer. Everything else takes its default.
  */
 export const MINIMAL_CONFIG_TEXT = [
-  "github: { owner: acme }",
+  "github: { owner: acme, plan: enterprise }",
   "services: [{ name: api }]",
   "environments: { production: { approval: { reviewers: { users: [octocat] } } } }",
 ].join("\n");

@@ -268,8 +268,8 @@ describe("converting Terraform resources to Kubernetes API objects", () => {
   });
 
   it("rejects a resource type it has no kind for, and a list of blocks where the API has one object", () => {
-    expect(() => toKubernetesObject("kubernetes_manifest", { manifest: {} })).toThrow(
-      "no Kubernetes kind known for resource type kubernetes_manifest",
+    expect(() => toKubernetesObject("kubernetes_job_v1", { metadata: {} })).toThrow(
+      "no Kubernetes kind known for resource type kubernetes_job_v1",
     );
     expect(() =>
       toKubernetesObject("kubernetes_deployment_v1", {
@@ -277,6 +277,17 @@ describe("converting Terraform resources to Kubernetes API objects", () => {
         spec: { strategy: [{ type: "a" }, { type: "b" }] },
       }),
     ).toThrow("spec.strategy: expected one block for the API object field strategy, got 2");
+  });
+});
+
+describe("kubernetes_manifest", () => {
+  it("is its manifest, with the expressions in its strings resolved", () => {
+    const manifest = { apiVersion: "x/v1", kind: "Thing", metadata: { name: "${var.name}", namespace: "apps" } };
+    expect(toKubernetesObject("kubernetes_manifest", { manifest }, (expression) => `<${expression}>`)).toEqual({
+      apiVersion: "x/v1",
+      kind: "Thing",
+      metadata: { name: "<var.name>", namespace: "apps" },
+    });
   });
 });
 

@@ -35,6 +35,11 @@ export const KUBERNETES_RESOURCE_KINDS: Readonly<Record<string, { apiVersion: st
   kubernetes_horizontal_pod_autoscaler_v2: { apiVersion: "autoscaling/v2", kind: "HorizontalPodAutoscaler" },
   kubernetes_pod_disruption_budget_v1: { apiVersion: "policy/v1", kind: "PodDisruptionBudget" },
   kubernetes_network_policy_v1: { apiVersion: "networking.k8s.io/v1", kind: "NetworkPolicy" },
+  kubernetes_ingress_v1: { apiVersion: "networking.k8s.io/v1", kind: "Ingress" },
+  kubernetes_role_v1: { apiVersion: "rbac.authorization.k8s.io/v1", kind: "Role" },
+  kubernetes_role_binding_v1: { apiVersion: "rbac.authorization.k8s.io/v1", kind: "RoleBinding" },
+  // The object is the `manifest` argument itself; its kind is whatever the manifest says.
+  kubernetes_manifest: { apiVersion: "(manifest)", kind: "(manifest)" },
 };
 
 /** What an unresolvable Terraform expression becomes: a valid name, label value and string. */
@@ -74,6 +79,9 @@ const LIST_BLOCK_NAMES: Readonly<Record<string, string>> = {
   limit: "limits",
   image_pull_secret: "imagePullSecrets",
   match_expression: "matchExpressions",
+  rule: "rules",
+  subject: "subjects",
+  path: "paths",
 };
 
 /** Names whose API spelling is not the camelCase of the provider's (Go's initialisms). */
@@ -88,6 +96,10 @@ const IRREGULAR_NAMES: Readonly<Record<string, string>> = {
 
 /** API fields that hold lists of objects; any other field holding a one-element block list is an object. */
 const API_LIST_FIELDS = new Set([
+  "rules",
+  "subjects",
+  "paths",
+  "tls",
   "containers",
   "initContainers",
   "ports",
@@ -130,6 +142,8 @@ const MAP_ARGUMENTS = new Set([
 
 /** Integers the provider types as strings (to tell an explicit 0 from unset). */
 const INTEGER_FIELDS = new Set(["runAsUser", "runAsGroup", "fsGroup", "replicas"]);
+/** Integer fields that may be a Terraform expression. */
+const COMPUTED_COUNT_FIELDS = new Set(["minReplicas"]);
 /** IntOrString fields: a number when the provider's string holds digits only. */
 const INT_OR_STRING_FIELDS = new Set(["port", "targetPort", "maxSurge", "maxUnavailable", "minAvailable"]);
 
@@ -171,6 +185,9 @@ export function toKubernetesObject(
   if (kind === undefined) {
     throw new Error(`no Kubernetes kind known for resource type ${type}; add it to KUBERNETES_RESOURCE_KINDS`);
   }
+  if (type === "kubernetes_manifest") {
+    return substituteAll(body.manifest, resolve) as KubernetesObject;
+  }
   const fields: Record<string, unknown> = {};
   for (const [argument, value] of Object.entries(body)) {
     if (TERRAFORM_ONLY_ARGUMENTS.has(argument)) {
@@ -211,7 +228,10 @@ function convertField(argument: string, value: unknown, path: readonly string[],
     converted = [converted];
   }
 
-  if (typeof converted === "string" && INTEGER_FIELDS.has(field)) {
+  if (converted === EXPRESSION_PLACEHOLDER && COMPUTED_COUNT_FIELDS.has(field)) {
+    // A count computed at plan time (the blue-green replica floor): any valid count stands for it.
+    converted = 1;
+  } else if (typeof converted === "string" && INTEGER_FIELDS.has(field)) {
     converted = Number(converted);
   } else if (typeof converted === "string" && INT_OR_STRING_FIELDS.has(field) && /^\d+$/.test(converted)) {
     converted = Number(converted);
@@ -293,6 +313,20 @@ function attributeAt(body: unknown, attributePath: string): unknown {
     // An index into a block written as a single object (cdktf writes one-block lists so) is the block.
   }
   return current;
+}
+
+/** A manifest's values with every Terraform expression in its strings substituted. */
+function substituteAll(value: unknown, resolve: ExpressionResolver): unknown {
+  if (typeof value === "string") {
+    return substituteExpressions(value, resolve);
+  }
+  if (Array.isArray(value)) {
+    return value.map((item) => substituteAll(item, resolve));
+  }
+  if (isRecord(value)) {
+    return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, substituteAll(item, resolve)]));
+  }
+  return value;
 }
 
 export function camelCase(name: string): string {

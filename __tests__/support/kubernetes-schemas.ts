@@ -1,9 +1,12 @@
 import { Deployment } from "kubernetes-models/apps/v1";
 import { HorizontalPodAutoscaler } from "kubernetes-models/autoscaling/v2";
-import { NetworkPolicy } from "kubernetes-models/networking.k8s.io/v1";
+import { Ingress, NetworkPolicy } from "kubernetes-models/networking.k8s.io/v1";
+import { Role, RoleBinding } from "kubernetes-models/rbac.authorization.k8s.io/v1";
 import { PodDisruptionBudget } from "kubernetes-models/policy/v1";
 import { ConfigMap, LimitRange, Namespace, ResourceQuota, Secret, Service, ServiceAccount } from "kubernetes-models/v1";
+import httpRoute from "../fixtures/gateway-api/httproute-v1.json";
 import type { KubernetesObject } from "./kubernetes-objects";
+import { openApiErrors, type OpenApiSchema } from "./openapi-check";
 
 interface Validatable {
   validate(): void;
@@ -28,10 +31,25 @@ const MODELS: Readonly<Record<string, new (data: never) => unknown>> = {
   "autoscaling/v2/HorizontalPodAutoscaler": HorizontalPodAutoscaler,
   "policy/v1/PodDisruptionBudget": PodDisruptionBudget,
   "networking.k8s.io/v1/NetworkPolicy": NetworkPolicy,
+  "networking.k8s.io/v1/Ingress": Ingress,
+  "rbac.authorization.k8s.io/v1/Role": Role,
+  "rbac.authorization.k8s.io/v1/RoleBinding": RoleBinding,
+};
+
+/**
+ * Custom resources, checked against their CRD's structural schema: the HTTPRoute of Gateway API
+ * v1.4.1 (standard channel), fetched from kubernetes-sigs/gateway-api at that tag.
+ */
+const CUSTOM_RESOURCE_SCHEMAS: Readonly<Record<string, OpenApiSchema>> = {
+  "gateway.networking.k8s.io/v1/HTTPRoute": httpRoute.schema,
 };
 
 /** What the Kubernetes OpenAPI schema finds wrong with an object; [] when it is valid. */
 export function schemaErrors(object: KubernetesObject): string[] {
+  const custom = CUSTOM_RESOURCE_SCHEMAS[`${object.apiVersion}/${object.kind}`];
+  if (custom !== undefined) {
+    return openApiErrors(object, custom);
+  }
   const Model = MODELS[`${object.apiVersion}/${object.kind}`];
   if (Model === undefined) {
     return [`no schema known for ${object.apiVersion} ${object.kind}`];

@@ -106,7 +106,7 @@ export function secureWorkload(
   });
   const budget = new PodDisruptionBudgetV1(stack, `${id}-budget`, {
     metadata: { name: id, namespace },
-    spec: { minAvailable: "1", selector: { matchLabels: labels } },
+    spec: { maxUnavailable: "1", selector: { matchLabels: labels } },
   });
   const policy = new NetworkPolicyV1(stack, `${id}-default-deny`, {
     metadata: { name: `${id}-default-deny`, namespace },
@@ -124,12 +124,24 @@ export function secureSecret(stack: TerraformStack, id = "database"): SecretV1 {
   });
 }
 
+/** A private repository with its features set explicitly, as ServiceRepository writes them. */
+export function privateRepository(stack: TerraformStack, id = "orders"): Repository {
+  return new Repository(stack, id, {
+    name: id,
+    visibility: "private",
+    hasIssues: true,
+    hasProjects: false,
+    hasDiscussions: false,
+    homepageUrl: "",
+  });
+}
+
 /** A repository whose default branch a ruleset protects as Scorecard's Branch-Protection asks. */
 export function protectedRepository(
   stack: TerraformStack,
   id = "orders",
 ): { repository: Repository; ruleset: RepositoryRuleset } {
-  const repository = new Repository(stack, id, { name: id, visibility: "private" });
+  const repository = privateRepository(stack, id);
   const ruleset = new RepositoryRuleset(stack, `${id}-default-branch`, {
     repository: repository.name,
     name: "default branch",

@@ -1,7 +1,6 @@
-import { DataDockerRegistryImage } from "@cdktf/provider-docker/lib/data-docker-registry-image";
 import { TerraformStack, TerraformVariable, Token } from "cdktf";
 import { Construct } from "constructs";
-import { OCI_DIGEST, OCI_DIGEST_RULE, OCI_REPOSITORY, OCI_TAG, OCI_TAG_RULE } from "../../lib/domain/oci-reference";
+import { OCI_DIGEST, OCI_DIGEST_RULE, OCI_REPOSITORY } from "../../lib/domain/oci-reference";
 
 /** Terraform variable names, as `TF_VAR_<name>` and Terraform Cloud workspace variables spell them. */
 const VARIABLE_NAME = /^[a-z][a-z0-9_]*$/;
@@ -9,150 +8,94 @@ const VARIABLE_NAME = /^[a-z][a-z0-9_]*$/;
 export interface ServiceImageProps {
   /** The image repository, without tag or digest: `ghcr.io/acme/orders-api`. */
   readonly repository: string;
-  /** The tag deployed when neither `digest` nor the override variable says otherwise: `develop`, `1.4.2`. */
-  readonly tag: string;
   /**
-   * A digest (`sha256:<64 hex>`) deployed instead of `tag`.
-   * @default none: the tag is deployed
+   * The Terraform variable through which the deploy pipeline sets the digest one workload runs
+   * (`sha256:<64 hex>`, or empty). Use `imageVariableName(service)`, or
+   * `imageVariableName(service, color)` for each colour of a blue-green deployment. The variable
+   * is created at the top of the stack; each ServiceImage owns its own.
    */
-  readonly digest?: string;
+  readonly variableName: string;
   /**
-   * Resolve a tag to its digest in the registry (`docker_registry_image`) at plan time, so
-   * that `reference` is `repository@sha256:...` and workloads run exactly the image that was
-   * scanned and signed, whatever the tag points to later.
-   * @default true
+   * A digest (`sha256:<64 hex>`) the workload runs while the variable is empty: an explicit pin
+   * written in the configuration, for example the first image of a new environment.
+   * @default none: an empty variable means the workload has no image yet (`count` is 0)
    */
-  readonly resolveDigest?: boolean;
-  /**
-   * Accept only digest-pinned references. With `resolveDigest: false` every tag is then
-   * refused: `digest` must be set and the override variable accepts only digests.
-   * @default true
-   */
-  readonly requireDigest?: boolean;
-  /**
-   * The Terraform variable through which the deploy pipeline chooses the image of one run: a
-   * tag or `sha256:<digest>`; empty means `digest`, else `tag`. Use `imageVariableName(service)`,
-   * or `imageVariableName(service, color)` for each colour of a blue-green deployment. The
-   * variable is created at the top of the stack; each ServiceImage owns its own.
-   * @default no variable: the configured tag or digest is always deployed
-   */
-  readonly overrideVariableName?: string;
+  readonly bootstrapDigest?: string;
 }
 
 /**
- * A service's container image as a reference workloads can run. Tags are resolved to digests
- * at plan time; a digest (configured, or passed by the pipeline) is used as is, without asking
- * the registry, so a pinned deployment never depends on a tag that may have moved or gone.
+ * The image one workload runs, as a digest the deploy pipeline sets and nothing else: a tag is
+ * never looked up, so no plan follows a tag that moved (a registry lookup of `main` resolves
+ * again on every plan, and everything falling back to it would move with it). The environment
+ * plans before any image exists: the workload then simply has no instance.
  */
 export class ServiceImage extends Construct {
   /**
-   * What workloads put in `image`: `repository@sha256:...` (a Terraform expression when the
-   * digest is looked up or chosen by the override variable), or `repository:tag` only when
-   * both `resolveDigest` and `requireDigest` are false.
+   * What workloads put in `image`: `repository@<digest>`, a Terraform expression of the variable
+   * (and the bootstrap digest). Meaningless while `count` is 0.
    */
   readonly reference: string;
-  /** The override variable, when there is one. */
-  readonly overrideVariable?: TerraformVariable;
+  /** The digest in effect (`sha256:...`), or "" while the workload has no image. */
+  readonly digest: string;
+  /** 1 while there is a digest to run, else 0: the `count` of everything that runs the image. */
+  readonly count: number;
+  /** The pipeline's variable. */
+  readonly variable: TerraformVariable;
 
   constructor(scope: Construct, id: string, props: ServiceImageProps) {
     super(scope, id);
-    const resolveDigest = props.resolveDigest ?? true;
-    const requireDigest = props.requireDigest ?? true;
-    validate(props, resolveDigest, requireDigest);
-
-    const fallback = props.digest ?? props.tag;
-    if (props.overrideVariableName === undefined) {
-      this.reference = this.fixedReference(props.repository, fallback, resolveDigest);
-      return;
-    }
-
-    const digestsOnly = requireDigest && !resolveDigest;
-    this.overrideVariable = overrideVariable(this, props.overrideVariableName, digestsOnly, resolveDigest);
-    // coalesce skips empty strings: an unset (empty) variable falls back to the configuration.
-    const selected = `coalesce(var.${props.overrideVariableName}, "${fallback}")`;
-    const isDigest = `startswith(${selected}, "sha256:")`;
-    const pinned = `"${props.repository}@\${${selected}}"`;
-    if (!resolveDigest) {
-      const tagged = `"${props.repository}:\${${selected}}"`;
-      this.reference = digestsOnly ? `${props.repository}@\${${selected}}` : `\${${isDigest} ? ${pinned} : ${tagged}}`;
-      return;
-    }
-    // Ask the registry only when the selection is a tag: a digest needs no lookup, and a
-    // lookup of a tag that no longer exists must not block deploying a pinned digest.
-    const lookup = new DataDockerRegistryImage(this, "lookup", {
-      name: `${props.repository}:\${${selected}}`,
-      count: Token.asNumber(`\${${isDigest} ? 0 : 1}`),
-    });
-    // The lookup has no instance when a digest was selected; HCL evaluates only the chosen branch's errors.
-    // The repository stays literal and only the digest is an expression, so the reference reads
-    // (and is checked) as `repository@<digest>`.
-    const resolved = `one(data.${DataDockerRegistryImage.tfResourceType}.${lookup.friendlyUniqueId}[*].sha256_digest)`;
-    this.reference = `${props.repository}@\${${isDigest} ? ${selected} : ${resolved}}`;
-  }
-
-  private fixedReference(repository: string, selected: string, resolveDigest: boolean): string {
-    if (OCI_DIGEST.test(selected)) {
-      return `${repository}@${selected}`;
-    }
-    if (!resolveDigest) {
-      return `${repository}:${selected}`;
-    }
-    const lookup = new DataDockerRegistryImage(this, "lookup", { name: `${repository}:${selected}` });
-    return `${repository}@${lookup.sha256Digest}`;
+    validate(props);
+    this.variable = digestVariable(this, props.variableName, props.bootstrapDigest);
+    // Written as HCL: cdktf 0.21 renders the literals "" and 0 inside Op/Fn expressions as
+    // `undefined`, which Terraform then rejects.
+    const variable = `var.${props.variableName}`;
+    const digest =
+      props.bootstrapDigest === undefined ? variable : `${variable} == "" ? "${props.bootstrapDigest}" : ${variable}`;
+    this.digest = `\${${digest}}`;
+    this.reference = `${props.repository}@\${${digest}}`;
+    this.count = props.bootstrapDigest === undefined ? Token.asNumber(`\${${variable} == "" ? 0 : 1}`) : 1;
   }
 }
 
-function validate(props: ServiceImageProps, resolveDigest: boolean, requireDigest: boolean): void {
+function validate(props: ServiceImageProps): void {
   if (!OCI_REPOSITORY.test(props.repository)) {
     throw new Error(
       `ServiceImage: repository must be an OCI repository such as 'ghcr.io/acme/orders-api', lowercase, without tag or digest (got '${props.repository}')`,
     );
   }
-  if (!OCI_TAG.test(props.tag)) {
-    throw new Error(`ServiceImage ${props.repository}: tag must be ${OCI_TAG_RULE} (got '${props.tag}')`);
-  }
-  if (props.digest !== undefined && !OCI_DIGEST.test(props.digest)) {
-    throw new Error(`ServiceImage ${props.repository}: digest must be ${OCI_DIGEST_RULE} (got '${props.digest}')`);
-  }
-  if (requireDigest && !resolveDigest && props.digest === undefined) {
+  if (props.bootstrapDigest !== undefined && !OCI_DIGEST.test(props.bootstrapDigest)) {
     throw new Error(
-      `ServiceImage ${props.repository}: requireDigest accepts only digest-pinned images, but resolveDigest is false and no digest is set (tag '${props.tag}'); resolve the tag or set digest`,
+      `ServiceImage ${props.repository}: bootstrapDigest must be ${OCI_DIGEST_RULE} (got '${props.bootstrapDigest}')`,
     );
   }
-  if (props.overrideVariableName !== undefined && !VARIABLE_NAME.test(props.overrideVariableName)) {
+  if (!VARIABLE_NAME.test(props.variableName)) {
     throw new Error(
-      `ServiceImage ${props.repository}: overrideVariableName must match ${VARIABLE_NAME.source} (got '${props.overrideVariableName}')`,
+      `ServiceImage ${props.repository}: variableName must match ${VARIABLE_NAME.source} (got '${props.variableName}')`,
     );
   }
 }
 
-/** The pipeline's input: not secret (digests and tags are public in the registry), validated at plan time. */
-function overrideVariable(
-  scope: Construct,
-  name: string,
-  digestsOnly: boolean,
-  resolveDigest: boolean,
-): TerraformVariable {
+/** The pipeline's input: not secret (digests are public in the registry), validated at plan time. */
+function digestVariable(scope: Construct, name: string, bootstrapDigest: string | undefined): TerraformVariable {
   const stack = TerraformStack.of(scope);
   if (stack.node.tryFindChild(name) !== undefined) {
     throw new Error(
       `ServiceImage: variable '${name}' already exists in stack ${stack.node.id}; each image needs its own`,
     );
   }
-  const accepted = digestsOnly ? "(|sha256:[a-f0-9]{64})" : "(|sha256:[a-f0-9]{64}|[A-Za-z0-9_][A-Za-z0-9._-]{0,127})";
   const variable = new TerraformVariable(stack, name, {
     type: "string",
     default: "",
     nullable: false,
-    description: digestsOnly
-      ? "Image digest to deploy (sha256:<64 hex>); empty deploys the configured digest."
-      : `Image tag or digest (sha256:<64 hex>) to deploy; empty deploys the configured one. ${resolveDigest ? "Tags are resolved to digests." : "Tags are deployed as tags (resolution is off)."}`,
+    description:
+      bootstrapDigest === undefined
+        ? "Image digest to run (sha256:<64 hex>), set by the deploy workflow; empty: no image yet (no pods). Never a tag."
+        : "Image digest to run (sha256:<64 hex>), set by the deploy workflow; empty: the configured digest. Never a tag.",
     validation: [
       {
-        condition: `\${can(regex("^${accepted}$", var.${name}))}`,
-        errorMessage: digestsOnly
-          ? "Must be empty or an image digest: sha256 followed by a colon and 64 lowercase hex digits."
-          : "Must be empty, an image tag (1-128 of A-Z a-z 0-9 _ . -, not starting with . or -) or an image digest (sha256 followed by a colon and 64 lowercase hex digits).",
+        condition: `\${can(regex("^(|sha256:[a-f0-9]{64})$", var.${name}))}`,
+        errorMessage:
+          "Must be empty or an image digest: sha256 followed by a colon and 64 lowercase hex digits (tags are not accepted: a tag can move).",
       },
     ],
   });

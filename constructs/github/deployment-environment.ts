@@ -1,5 +1,6 @@
 import { RepositoryEnvironment } from "@cdktf/provider-github/lib/repository-environment";
 import { RepositoryEnvironmentDeploymentPolicy } from "@cdktf/provider-github/lib/repository-environment-deployment-policy";
+import type { ITerraformDependable, Precondition } from "cdktf";
 import { Construct } from "constructs";
 import type { RequiredReviewers } from "./required-reviewers";
 
@@ -24,6 +25,16 @@ export interface DeploymentEnvironmentProps {
   readonly deploymentBranches: readonly string[];
   /** Tag name patterns that may deploy here. @default none */
   readonly deploymentTags?: readonly string[];
+  /**
+   * The reviewers' repository access is managed outside this project; recorded in the resource's
+   * JSON comment (`"//": { "reviewer_access" }`) so the guardrails expect no grant.
+   * @default false: the same stack grants it (ReviewerAccess)
+   */
+  readonly reviewerAccessManagedElsewhere?: boolean;
+  /** Checked at plan time before the environment is planned, such as GithubStackPrerequisites'. @default none */
+  readonly preconditions?: readonly Precondition[];
+  /** What must exist first, such as the reviewers' repository grants. @default nothing */
+  readonly dependsOn?: readonly ITerraformDependable[];
 }
 
 /**
@@ -65,7 +76,15 @@ export class DeploymentEnvironment extends Construct {
       // Custom policies: exactly the patterns below; "protected branches" would admit any branch
       // a ruleset happens to cover.
       deploymentBranchPolicy: { protectedBranches: false, customBranchPolicies: true },
+      dependsOn: props.dependsOn === undefined ? undefined : [...props.dependsOn],
+      lifecycle:
+        props.preconditions === undefined || props.preconditions.length === 0
+          ? undefined
+          : { precondition: [...props.preconditions] },
     });
+    if (reviewers !== undefined && (props.reviewerAccessManagedElsewhere ?? false)) {
+      this.environment.addOverride("//.reviewer_access", "managed-elsewhere");
+    }
     this.name = this.environment.environment;
 
     for (const pattern of props.deploymentBranches) {

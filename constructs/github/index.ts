@@ -6,3 +6,5 @@ export * from "./protected-branch";
 export * from "./protected-tags";
 export * from "./required-reviewers";
 export * from "./service-repository";
+export * from "./github-stack-prerequisites";
+export * from "./reviewer-access";

@@ -43,14 +43,17 @@ const BRANCH_NAME = /^[A-Za-z0-9._-]+(?:\/[A-Za-z0-9._-]+)*$/;
  * per target branch (or a direct commit where the committing identity bypasses the rules). Content
  * is escaped so Terraform keeps it verbatim (`${{ }}` in workflows, `%{}` in shell).
  *
- * Lifecycle of the pull-request delivery, with the pinned provider (integrations/github 6.9.0):
+ * Lifecycle of the pull-request delivery, with integrations/github 6.10.0 (the lowest admitted):
  * - Each file is committed to the head branch, which `autocreate_branch` creates from the target's
  *   tip when it does not exist. Commits run one after another: parallel commits to one branch race
  *   (409 conflicts, 422 "Reference already exists").
  * - The pull request is opened after the last commit. Merging it (squash) deletes the head branch
  *   (`delete_branch_on_merge`); the provider then reads each file from the target branch, so the
  *   next plan is empty when the merged content matches, and shows the drift when someone changed a
- *   managed file on the target branch.
+ *   managed file on the target branch. Applying that drift alone would recreate the head branch
+ *   from the file's stored source commit and commit with the blob id read from the target, which
+ *   that commit lacks (409), and would open no pull request: replacing the file's source commit
+ *   and the pull request (README, "Managed files", Drift) proposes it again from the current tip.
  * - When content changes, the affected files are committed to a fresh head branch and a new pull
  *   request replaces the merged one (an open one is closed and reopened with the new commits). The
  *   provider stores the commit it created the head branch from and would reuse that stale commit on

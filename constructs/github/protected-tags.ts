@@ -33,6 +33,8 @@ export class ProtectedTags extends Construct {
       rules: {
         deletion: true,
         nonFastForward: true,
+        // integrations/github 6.9.x sent this rule with fetch-and-merge allowed
+        // (github/respository_rules_utils.go:228-231 at v6.9.1); the stacks require >= 6.10.0 (GH013).
         update: true,
       },
     });

@@ -26,6 +26,10 @@ export class RequiredReviewers extends Construct {
   readonly userIds: number[];
   /** Numeric team ids, resolved at plan time. */
   readonly teamIds: number[];
+  /** The reviewers' logins, deduplicated, in the order given. */
+  readonly logins: readonly string[];
+  /** The reviewer teams by slug, with the id as a string (what `github_team_repository.team_id` takes). */
+  readonly teams: readonly { readonly slug: string; readonly id: string }[];
 
   constructor(scope: Construct, id: string, props: RequiredReviewersProps) {
     super(scope, id);
@@ -42,13 +46,16 @@ export class RequiredReviewers extends Construct {
         `RequiredReviewers: at most ${MAX_REQUIRED_REVIEWERS} reviewers (users and teams together) are allowed by GitHub (got ${users.length + teams.length})`,
       );
     }
+    this.logins = users;
     this.userIds = users.map((login) =>
       Token.asNumber(new DataGithubUser(this, `user-${login.toLowerCase()}`, { username: login }).id),
     );
-    this.teamIds = teams.map((slug) =>
+    this.teams = teams.map((slug) => ({
+      slug,
       // summary_only: the id is all that is needed, not the team's members and repositories.
-      Token.asNumber(new DataGithubTeam(this, `team-${slug}`, { slug, summaryOnly: true }).id),
-    );
+      id: new DataGithubTeam(this, `team-${slug}`, { slug, summaryOnly: true }).id,
+    }));
+    this.teamIds = this.teams.map((team) => Token.asNumber(team.id));
   }
 
   /** How many reviewers there are. */

@@ -4,8 +4,20 @@ import { Repository } from "@cdktf/provider-github/lib/repository";
 import { RepositoryDependabotSecurityUpdates } from "@cdktf/provider-github/lib/repository-dependabot-security-updates";
 import { Construct } from "constructs";
 import { ResourceImport } from "../terraform";
+import { githubFeatures, type GithubLicences, type RepositoryVisibility } from "../../lib/domain";
 
-export type RepositoryVisibility = "private" | "internal" | "public";
+/** The repository's optional features, each set explicitly (the provider sends `false` for unset ones). */
+export interface RepositoryFeatures {
+  /** @default true */
+  readonly issues?: boolean;
+  /** @default false */
+  readonly projects?: boolean;
+  /** @default false */
+  readonly discussions?: boolean;
+}
+
+/** No licence beyond GitHub Free: only what every plan has. */
+const NO_LICENCES: GithubLicences = { plan: "free", secretProtection: false, codeSecurity: false };
 
 export interface ServiceRepositoryProps {
   /** The repository's name under the provider's owner. */
@@ -15,12 +27,19 @@ export interface ServiceRepositoryProps {
   /** @default "private" */
   readonly visibility?: RepositoryVisibility;
   /**
-   * Secret scanning with push protection. Public repositories have it for free; private and
-   * internal ones need GitHub Advanced Security (Secret Protection), or the apply fails. `false`
-   * leaves the setting as GitHub has it.
-   * @default true
+   * What the organisation has bought. Secret scanning with push protection is turned on where
+   * GitHub has it for the repository (public, or GitHub Secret Protection), code security where
+   * GitHub Code Security covers a private or internal repository; elsewhere the settings are left
+   * as GitHub has them, because a licence-only setting fails with 422 after the repository was
+   * created and leaves it tainted. The declaration is recorded in the resource's JSON comment
+   * (`"//": { "declared_licences" }`) for the guardrails.
+   * @default GitHub Free, no Advanced Security product
    */
-  readonly secretScanning?: boolean;
+  readonly licences?: GithubLicences;
+  /** @default issues on, projects and discussions off */
+  readonly features?: RepositoryFeatures;
+  /** The homepage link. @default none (an adopted repository's homepage is cleared) */
+  readonly homepageUrl?: string;
   /**
    * The repository exists already: the next plan imports it (an `import` block) instead of
    * creating it, then applies the same settings.
@@ -57,11 +76,22 @@ export class ServiceRepository extends Construct {
       );
     }
     const adopt = props.adopt ?? false;
+    const visibility = props.visibility ?? "private";
+    const licences = props.licences ?? NO_LICENCES;
+    const available = githubFeatures(visibility, licences);
+    const codeSecurity = visibility !== "public" && available.codeScanning;
 
     this.repository = new Repository(this, "repository", {
       name: props.name,
       description: props.description,
-      visibility: props.visibility ?? "private",
+      visibility,
+      homepageUrl: props.homepageUrl ?? "",
+      // Unset features are sent as false by the provider (has_issues, has_projects and
+      // has_discussions are Optional without a default: github/resource_github_repository.go:201-215
+      // at v6.10.0), which switches off an adopted repository's issues.
+      hasIssues: props.features?.issues ?? true,
+      hasProjects: props.features?.projects ?? false,
+      hasDiscussions: props.features?.discussions ?? false,
       // A new repository needs a first commit so that the default branch exists for the branches
       // and files created from it. An imported repository has history; the importer sets false.
       autoInit: !adopt,
@@ -79,16 +109,26 @@ export class ServiceRepository extends Construct {
       vulnerabilityAlerts: true,
       // Wiki pages change without review; documentation lives in the repository instead.
       hasWiki: false,
-      securityAndAnalysis:
-        (props.secretScanning ?? true)
-          ? {
-              secretScanning: { status: "enabled" },
-              secretScanningPushProtection: { status: "enabled" },
-            }
+      // Split licensing (Secret Protection, Code Security) takes the per-product settings; the
+      // combined advanced_security setting "being present when split licensing is enabled will
+      // error out" (github/resource_github_repository.go:113 at v6.10.0), so it is never sent.
+      securityAndAnalysis: available.secretScanning
+        ? {
+            secretScanning: { status: "enabled" },
+            secretScanningPushProtection: { status: "enabled" },
+            ...(codeSecurity ? { codeSecurity: { status: "enabled" } } : {}),
+          }
+        : codeSecurity
+          ? { codeSecurity: { status: "enabled" } }
           : undefined,
       // A `terraform destroy` archives the repository instead of deleting code and history.
       archiveOnDestroy: true,
       lifecycle: { preventDestroy: true },
+    });
+    this.repository.addOverride("//.declared_licences", {
+      plan: licences.plan,
+      secret_protection: licences.secretProtection,
+      code_security: licences.codeSecurity,
     });
     if (adopt) {
       new ResourceImport(this, "import", { resource: this.repository, importId: props.name });

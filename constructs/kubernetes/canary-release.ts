@@ -13,7 +13,7 @@ import {
   type CanaryWebhookType,
 } from "../../lib/domain/canary-release";
 import { INSTANCE_LABEL, NAME_LABEL, NAMESPACE_NAME_LABEL, objectLabels } from "./labels";
-import { HTTP_PORT_NAME } from "./private/web-service-deployment";
+import { HTTP_PORT_NAME, MAX_UNAVAILABLE } from "./private/web-service-deployment";
 
 /** A Gateway the generated HTTPRoute attaches to (a Gateway API `parentRef`). */
 export interface GatewayReference {
@@ -54,6 +54,8 @@ export interface CanaryReleaseProps {
   /** The Terraform-owned Deployment Flagger releases, and the Service and HTTPRoute names it generates. */
   readonly name: string;
   readonly namespace: string;
+  /** 1 or 0 (a Terraform expression): whether the Canary exists, as its Deployment does. @default 1 */
+  readonly count?: number;
   /** The HorizontalPodAutoscaler of the Deployment, copied by Flagger for the primary. */
   readonly autoscalerName: string;
   /** The Gateways the generated HTTPRoute attaches to; at least one. */
@@ -70,8 +72,6 @@ export interface CanaryReleaseProps {
   readonly ingressPodLabels?: Readonly<Record<string, string>>;
   /** The app's container port (named `http`). */
   readonly port: number;
-  /** The primary's minimum replica count: the disruption budget keeps one pod when it is 2 or more. */
-  readonly minReplicas: number;
   /** Traffic % to the canary at each step, rising, the last at most 100. @default [10, 25, 50, 100] */
   readonly stepWeights?: readonly number[];
   /** Seconds between analysis steps. @default 60 */
@@ -172,6 +172,7 @@ export class CanaryRelease extends Construct {
       },
       // The Canary references its templates by name: create them first, delete them last.
       dependsOn: [this.metricTemplates.successRate, this.metricTemplates.latencyP99],
+      ...(props.count === undefined ? {} : { count: props.count }),
     });
 
     // Flagger gives the primary's pods `app.kubernetes.io/name: <name>-primary` (the selector
@@ -183,8 +184,9 @@ export class CanaryRelease extends Construct {
       metadata: { name: names.primary, namespace, labels },
       spec: {
         selector: { matchLabels: primaryPods },
-        // With one replica, `minAvailable: 1` would block every node drain forever.
-        ...(props.minReplicas >= 2 ? { minAvailable: "1" } : { maxUnavailable: "1" }),
+        // One eviction at a time, as for every Deployment of the project (`minAvailable: 1`
+        // would let a drain evict all pods but one).
+        maxUnavailable: MAX_UNAVAILABLE,
       },
     });
     const from = (sourceNamespace: string) => ({

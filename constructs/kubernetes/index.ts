@@ -8,4 +8,7 @@ export type { ResourceAmounts } from "./resource-amounts";
 export * from "./restricted-namespace";
 export * from "./service-settings";
 export * from "./web-service";
+export * from "./service-route";
+export * from "./replica-floor-variable";
+export * from "./deployer-role";
 export type { WebServiceWorkload } from "./web-service-workload";

@@ -14,19 +14,30 @@ export interface EgressDestination {
   readonly protocol?: "TCP" | "UDP";
 }
 
-/** Where the cluster DNS runs; pods must reach it to resolve any name. */
+/** The NodeLocal DNSCache listener: a link-local address served by a host-network pod on each node. */
+export const NODE_LOCAL_DNS_ADDRESS = "169.254.20.10";
+
+/** Where pods resolve names; DNS (port 53, UDP and TCP) is allowed to these and nowhere else. */
 export interface ClusterDns {
-  /** @default "kube-system" */
-  readonly namespace?: string;
-  /** @default { "k8s-app": "kube-dns" } (CoreDNS keeps the kube-dns label) */
-  readonly podLabels?: Readonly<Record<string, string>>;
+  /**
+   * The cluster DNS pods, or `false` when the cluster resolves elsewhere.
+   * @default CoreDNS in kube-system (`k8s-app: kube-dns`, the label CoreDNS keeps)
+   */
+  readonly kubeDns?: false | { readonly namespace?: string; readonly podLabels?: Readonly<Record<string, string>> };
+  /**
+   * NodeLocal DNSCache at 169.254.20.10: a host-network listener, which no pod selector matches.
+   * @default true
+   */
+  readonly nodeLocalCache?: boolean;
+  /** Further resolvers by network (`169.254.169.254/32`, GKE Cloud DNS). @default [] */
+  readonly endpoints?: readonly string[];
 }
 
 export interface NamespaceNetworkPoliciesProps {
   readonly namespace: string;
   /** Destinations outside the cluster every pod may reach; nothing else is allowed. @default [] */
   readonly egress?: readonly EgressDestination[];
-  /** @default CoreDNS in kube-system */
+  /** @default CoreDNS in kube-system and NodeLocal DNSCache */
   readonly dns?: ClusterDns;
 }
 
@@ -40,8 +51,7 @@ export class NamespaceNetworkPolicies extends Construct {
   constructor(scope: Construct, id: string, props: NamespaceNetworkPoliciesProps) {
     super(scope, id);
     const egress = props.egress ?? [];
-    const dnsNamespace = props.dns?.namespace ?? "kube-system";
-    const dnsPodLabels = props.dns?.podLabels ?? { "k8s-app": "kube-dns" };
+    const dnsPeers = dnsPeersOf(props.dns ?? {});
     for (const [index, destination] of egress.entries()) {
       if (cidrProblem(destination.cidr) !== undefined) {
         throw new Error(
@@ -67,12 +77,7 @@ export class NamespaceNetworkPolicies extends Construct {
         policyTypes: ["Egress"],
         egress: [
           {
-            to: [
-              {
-                namespaceSelector: { matchLabels: { [NAMESPACE_NAME_LABEL]: dnsNamespace } },
-                podSelector: { matchLabels: { ...dnsPodLabels } },
-              },
-            ],
+            to: dnsPeers,
             ports: [
               { port: "53", protocol: "UDP" },
               { port: "53", protocol: "TCP" },
@@ -98,4 +103,35 @@ export class NamespaceNetworkPolicies extends Construct {
       });
     }
   }
+}
+
+function dnsPeersOf(dns: ClusterDns) {
+  const kubeDns = dns.kubeDns ?? {};
+  const endpoints = [
+    ...((dns.nodeLocalCache ?? true) ? [`${NODE_LOCAL_DNS_ADDRESS}/32`] : []),
+    ...(dns.endpoints ?? []),
+  ];
+  for (const [index, endpoint] of (dns.endpoints ?? []).entries()) {
+    if (cidrProblem(endpoint) !== undefined) {
+      throw new Error(
+        `dns.endpoints[${index}] must be a CIDR block with the host bits zero, such as '169.254.169.254/32' (got '${endpoint}')`,
+      );
+    }
+  }
+  const peers = [
+    ...(kubeDns === false
+      ? []
+      : [
+          {
+            namespaceSelector: { matchLabels: { [NAMESPACE_NAME_LABEL]: kubeDns.namespace ?? "kube-system" } },
+            podSelector: { matchLabels: { ...(kubeDns.podLabels ?? { "k8s-app": "kube-dns" }) } },
+          },
+        ]),
+    ...endpoints.map((cidr) => ({ ipBlock: { cidr } })),
+  ];
+  // A rule without peers would allow DNS to every destination.
+  if (peers.length === 0) {
+    throw new Error("dns must allow at least one resolver: kubeDns, nodeLocalCache or an endpoint (got none)");
+  }
+  return peers;
 }

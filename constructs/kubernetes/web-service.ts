@@ -13,7 +13,14 @@ import {
   type Shutdown,
 } from "../../lib/domain/service-defaults";
 import { DEPLOYMENT_COLORS, type DeploymentColor } from "../../lib/domain/environments";
+import {
+  gracefulShutdownSeconds,
+  PRODUCTION_INTERPRETER,
+  SHUTDOWN_MARGIN_SECONDS,
+} from "../../lib/domain/python-runtime";
 import { ActiveColorVariable } from "./active-color-variable";
+import { ReplicaFloorVariable } from "./replica-floor-variable";
+import { ServiceRoute, SERVICE_PORT } from "./service-route";
 import { COLOR_LABEL, deploymentSelector, NAMESPACE_NAME_LABEL, objectLabels, serviceSelector } from "./labels";
 import { requireQuantities, type ResourceAmounts } from "./resource-amounts";
 import { HTTP_PORT_NAME, WebServiceDeployment, type WebServiceDeploymentProps } from "./private/web-service-deployment";
@@ -22,11 +29,22 @@ import type { WebServiceWorkload } from "./web-service-workload";
 /** The annotation that rolls the pods when the service's non-secret settings change. */
 export const SETTINGS_CHECKSUM_ANNOTATION = "delivery-pipeline/settings-checksum";
 
+/**
+ * The image a Deployment runs: `repository@sha256:...` (a digest, never a tag), and whether there
+ * is one yet. A workload whose image variable is still empty has `count` 0: its Deployment,
+ * autoscaler and disruption budget have no instance, and nothing falls back to a tag.
+ */
+export interface WorkloadImage {
+  readonly reference: string;
+  /** 1 or 0, usually a Terraform expression. @default 1 */
+  readonly count?: number;
+}
+
 /** One Deployment, updated in place pod by pod. */
 export interface RollingRollout {
   readonly strategy: "rolling";
   /** `repository@sha256:...`: a digest, never a tag. */
-  readonly image: string;
+  readonly image: string | WorkloadImage;
 }
 
 /**
@@ -36,7 +54,7 @@ export interface RollingRollout {
 export interface BlueGreenRollout {
   readonly strategy: "blue-green";
   /** The image of each colour, `repository@sha256:...`. */
-  readonly images: Readonly<Record<DeploymentColor, string>>;
+  readonly images: Readonly<Record<DeploymentColor, string | WorkloadImage>>;
   /** The colour that receives traffic while the active-colour variable is empty. */
   readonly defaultActiveColor: DeploymentColor;
 }
@@ -49,7 +67,7 @@ export interface BlueGreenRollout {
 export interface CanaryRollout {
   readonly strategy: "canary";
   /** `repository@sha256:...`: a digest, never a tag. */
-  readonly image: string;
+  readonly image: string | WorkloadImage;
 }
 
 export interface WebServiceProps {
@@ -68,12 +86,22 @@ export interface WebServiceProps {
   };
   /** Autoscaling bounds of each Deployment. @default { min: 2, max: 10 } */
   readonly replicas?: ReplicaRange;
-  /** @default CPU 70 %, memory 80 %, scale-down stabilisation 300 s */
+  /** @default CPU 70 %, no memory target (CPU leads for a Python service), scale-down stabilisation 300 s */
   readonly autoscaling?: Partial<Autoscaling>;
-  /** @default grace period 30 s, pre-stop drain of 10 s through `GET /drain` */
+  /**
+   * @default grace period 30 s, pre-stop drain of 10 s in which the image's interpreter sleeps
+   * (no app endpoint needed); `drainPath` opts in to an app-implemented drain endpoint instead
+   */
   readonly shutdown?: Partial<Shutdown>;
-  /** The namespace of the ingress controller, the only source of traffic. @default "ingress-nginx" */
-  readonly ingressNamespace?: string;
+  /** The production image's interpreter, which runs the pre-stop sleep. @default PRODUCTION_INTERPRETER */
+  readonly interpreter?: string;
+  /**
+   * Spreading a Deployment's pods over nodes: `required` (no two on one node, so a node failure
+   * or drain takes at most one) or `preferred`. Zones are always preferred. @default "required"
+   */
+  readonly spread?: "required" | "preferred";
+  /** Where the service's traffic comes from, and the route this project creates for it. */
+  readonly routing: ServiceRouting;
   /** A ConfigMap whose entries become environment variables. @default none */
   readonly configMapName?: string;
   /** A Secret whose entries become environment variables. @default none */
@@ -85,9 +113,48 @@ export interface WebServiceProps {
 }
 
 /**
+ * How traffic reaches the service: the controller whose pods alone may connect (the
+ * NetworkPolicy admits exactly them), and the route to create for the public URL.
+ */
+export interface ServiceRouting {
+  /** The namespace of the controller's proxy pods (for Gateway API: the data plane's). */
+  readonly controllerNamespace: string;
+  /** Labels of the proxy pods. @default every pod of the namespace */
+  readonly controllerPodLabels?: Readonly<Record<string, string>>;
+  /** The route of the public URL. @default none: no route, the service is reached inside the cluster only */
+  readonly route?: HttpRouteSpec | IngressSpec;
+}
+
+/** A Gateway API HTTPRoute attached to a Gateway the platform runs; TLS terminates at its listener. */
+export interface HttpRouteSpec {
+  readonly kind: "gateway";
+  /** The host name of the public URL. */
+  readonly host: string;
+  readonly gatewayName: string;
+  readonly gatewayNamespace: string;
+  /** The Gateway listener (for example the HTTPS one). @default every listener that admits the route */
+  readonly sectionName?: string;
+}
+
+/** A networking.k8s.io/v1 Ingress with TLS from a named Secret or a cert-manager issuer. */
+export interface IngressSpec {
+  readonly kind: "ingress";
+  readonly host: string;
+  readonly className: string;
+  /** @default no TLS (only for http:// URLs) */
+  readonly tls?: {
+    /** The Secret holding the certificate. @default `<service>-tls` (written by cert-manager when an issuer is set) */
+    readonly secretName?: string;
+    /** A cert-manager ClusterIssuer (`cert-manager.io/cluster-issuer`). @default none */
+    readonly clusterIssuer?: string;
+  };
+}
+
+/**
  * A hardened, autoscaled HTTP service: a ServiceAccount without API token, the Deployment(s)
  * with probes, non-root read-only containers and graceful shutdown, a ClusterIP Service on the
- * named port, and the NetworkPolicy that lets the ingress controller (and nothing else) reach it.
+ * named port, the route of its public URL, and the NetworkPolicy that lets the route's controller
+ * (and nothing else) reach it.
  */
 export class WebService extends Construct {
   readonly serviceAccount: ServiceAccountV1;
@@ -97,6 +164,8 @@ export class WebService extends Construct {
   readonly deployments: Readonly<Record<string, WebServiceWorkload>>;
   /** Per-colour Services for verifying a colour before it takes traffic (blue-green only). */
   readonly previewServices: Readonly<Record<string, ServiceV1>>;
+  /** The route of the public URL, when there is one. */
+  readonly route?: ServiceRoute;
 
   constructor(scope: Construct, id: string, props: WebServiceProps) {
     super(scope, id);
@@ -114,19 +183,24 @@ export class WebService extends Construct {
     const deploymentProps = (
       deploymentName: string,
       selector: Record<string, string>,
-      image: string,
+      image: WorkloadImage,
+      minReplicas?: number,
     ): WebServiceDeploymentProps => ({
       serviceName: name,
       name: deploymentName,
       namespace,
       selector,
-      image,
+      image: image.reference,
+      count: image.count,
       port,
       healthPaths: resolved.healthPaths,
       resources: resolved.resources,
       replicas: resolved.replicas,
+      minReplicas,
+      spread: resolved.spread,
       autoscaling: resolved.autoscaling,
       shutdown: resolved.shutdown,
+      interpreter: resolved.interpreter,
       serviceAccountName: this.serviceAccount.metadata.name,
       configMapName: props.configMapName,
       secretName: props.secretName,
@@ -134,8 +208,8 @@ export class WebService extends Construct {
       podAnnotations,
     });
 
-    // Port 80 in front of the named container port: ingress rules need not know the app's port.
-    const servicePorts = [{ name: HTTP_PORT_NAME, port: 80, targetPort: HTTP_PORT_NAME, protocol: "TCP" }];
+    // Port 80 in front of the named container port: routes need not know the app's port.
+    const servicePorts = [{ name: HTTP_PORT_NAME, port: SERVICE_PORT, targetPort: HTTP_PORT_NAME, protocol: "TCP" }];
     const clusterService = (serviceId: string, serviceName: string, selector: Record<string, string>) =>
       new ServiceV1(this, serviceId, {
         metadata: { name: serviceName, namespace, labels: objectLabels(name) },
@@ -146,7 +220,11 @@ export class WebService extends Construct {
     if (rollout.strategy !== "blue-green") {
       const selector = deploymentSelector(name);
       this.deployments = {
-        main: new WebServiceDeployment(this, "deployment", deploymentProps(name, selector, rollout.image)),
+        main: new WebServiceDeployment(
+          this,
+          "deployment",
+          deploymentProps(name, selector, workloadImage(rollout.image)),
+        ),
       };
       this.previewServices = {};
       if (rollout.strategy === "rolling") {
@@ -155,21 +233,38 @@ export class WebService extends Construct {
     } else {
       const deployments: Record<string, WebServiceDeployment> = {};
       const previews: Record<string, ServiceV1> = {};
-      // Both colours keep the full replica floor: a rollback is instant only if the idle colour can
-      // take all traffic the moment the selector flips back, and the floor is what it starts with.
+      // Both colours share one floor: the configured minimum, raised by the deploy workflow to
+      // the active colour's size before a switch (so the new colour takes the traffic at the same
+      // size) and kept there for the rollback window (so the previous colour is still warm).
+      const floor = ReplicaFloorVariable.of(this, name).floorWithin(resolved.replicas.min, resolved.replicas.max);
       for (const color of DEPLOYMENT_COLORS) {
         const selector = deploymentSelector(name, color);
         deployments[color] = new WebServiceDeployment(
           this,
           color,
-          deploymentProps(`${name}-${color}`, selector, rollout.images[color]),
+          deploymentProps(`${name}-${color}`, selector, workloadImage(rollout.images[color]), floor),
         );
         previews[color] = clusterService(`preview-${color}`, `${name}-${color}`, selector);
       }
       this.deployments = deployments;
       this.previewServices = previews;
+      // The live colour changes only here, by the active-colour variable: an image variable
+      // changes what one colour runs, never which colour serves.
       const activeColor = ActiveColorVariable.of(this, name).colorOr(rollout.defaultActiveColor);
       this.service = clusterService("service", name, { ...serviceSelector(name), [COLOR_LABEL]: activeColor });
+    }
+
+    const routing = props.routing;
+    // A canary's HTTPRoute is Flagger's: it generates `<name>` with the canary's weights.
+    if (routing.route !== undefined && rollout.strategy !== "canary") {
+      // The route sends traffic to the one Service whose selector the blue-green switch flips.
+      this.route = new ServiceRoute(this, "route", {
+        serviceName: name,
+        namespace,
+        backendService: name,
+        backendPort: SERVICE_PORT,
+        route: routing.route,
+      });
     }
 
     new NetworkPolicyV1(this, "ingress-policy", {
@@ -179,13 +274,24 @@ export class WebService extends Construct {
         policyTypes: ["Ingress"],
         ingress: [
           {
-            from: [{ namespaceSelector: { matchLabels: { [NAMESPACE_NAME_LABEL]: resolved.ingressNamespace } } }],
+            from: [
+              {
+                namespaceSelector: { matchLabels: { [NAMESPACE_NAME_LABEL]: routing.controllerNamespace } },
+                ...(routing.controllerPodLabels === undefined
+                  ? {}
+                  : { podSelector: { matchLabels: { ...routing.controllerPodLabels } } }),
+              },
+            ],
             ports: [{ port: String(port), protocol: "TCP" }],
           },
         ],
       },
     });
   }
+}
+
+function workloadImage(image: string | WorkloadImage): WorkloadImage {
+  return typeof image === "string" ? { reference: image } : image;
 }
 
 /** Fills the defaults and checks every value, naming the prop, the value and what is allowed. */
@@ -206,7 +312,7 @@ function resolveProps(props: WebServiceProps) {
   const shutdown: Shutdown = { ...SERVICE_DEFAULTS.shutdown, ...props.shutdown };
   for (const [field, path] of [
     ...Object.entries(healthPaths).map(([key, value]) => [`healthPaths.${key}`, value] as const),
-    ["shutdown.drainPath", shutdown.drainPath] as const,
+    ...(shutdown.drainPath === undefined ? [] : [["shutdown.drainPath", shutdown.drainPath] as const]),
   ]) {
     if (!/^\/\S*$/.test(path)) {
       fail(field, path, "an HTTP path starting with '/'");
@@ -218,11 +324,11 @@ function resolveProps(props: WebServiceProps) {
       fail(`shutdown.${key}`, shutdown[key], `a whole number of seconds from ${range.min} to ${range.max}`);
     }
   }
-  if (shutdown.drainSeconds >= shutdown.terminationGracePeriodSeconds) {
+  if (gracefulShutdownSeconds(shutdown) < 1) {
     fail(
       "shutdown.drainSeconds",
       shutdown.drainSeconds,
-      `below shutdown.terminationGracePeriodSeconds (${shutdown.terminationGracePeriodSeconds})`,
+      `at most shutdown.terminationGracePeriodSeconds - ${SHUTDOWN_MARGIN_SECONDS + 1} (${shutdown.terminationGracePeriodSeconds - SHUTDOWN_MARGIN_SECONDS - 1}), leaving the app at least one second after SIGTERM and a ${SHUTDOWN_MARGIN_SECONDS} s margin`,
     );
   }
 
@@ -249,8 +355,9 @@ function resolveProps(props: WebServiceProps) {
   const autoscaling: Autoscaling = { ...SERVICE_DEFAULTS.autoscaling, ...props.autoscaling };
   const utilization = SERVICE_LIMITS.targetUtilizationPercent;
   for (const key of ["targetCpuUtilizationPercent", "targetMemoryUtilizationPercent"] as const) {
-    if (!within(autoscaling[key], utilization)) {
-      fail(`autoscaling.${key}`, autoscaling[key], `a whole percentage from ${utilization.min} to ${utilization.max}`);
+    const target = autoscaling[key];
+    if (target !== undefined && !within(target, utilization)) {
+      fail(`autoscaling.${key}`, target, `a whole percentage from ${utilization.min} to ${utilization.max}`);
     }
   }
   const window = autoscaling.scaleDownStabilizationSeconds;
@@ -264,12 +371,19 @@ function resolveProps(props: WebServiceProps) {
   }
 
   const rollout = props.rollout;
-  const images: [string, string][] =
+  const images: [string, string | WorkloadImage][] =
     rollout.strategy === "blue-green"
       ? DEPLOYMENT_COLORS.map((color) => [`rollout.images.${color}`, rollout.images[color]])
       : [["rollout.image", rollout.image]];
   for (const [field, image] of images) {
-    requireDigest(field, image, fail);
+    requireDigest(field, workloadImage(image).reference, fail);
+  }
+  const route = props.routing.route;
+  if (
+    route !== undefined &&
+    !/^(\*\.)?[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/.test(route.host)
+  ) {
+    fail("routing.route.host", route.host, "a lowercase DNS host name such as 'orders.example.com'");
   }
   return {
     port,
@@ -278,7 +392,8 @@ function resolveProps(props: WebServiceProps) {
     resources,
     replicas,
     autoscaling,
-    ingressNamespace: props.ingressNamespace ?? SERVICE_DEFAULTS.ingressNamespace,
+    spread: props.spread ?? "required",
+    interpreter: props.interpreter ?? PRODUCTION_INTERPRETER,
   };
 }
 

@@ -1,5 +1,6 @@
 import { App, Aspects, TerraformStack } from "cdktf";
 import { Guardrails } from "../../policy";
+import { ClusterStack } from "../../stacks/cluster-stack";
 import { DevelopmentStack } from "../../stacks/development-stack";
 import { EnvironmentStack } from "../../stacks/environment-stack";
 import { GithubStack } from "../../stacks/github-stack";
@@ -13,8 +14,17 @@ import { ENVIRONMENT_NAMES } from "../domain";
  */
 export const DEPLOYED_STACK_IDS = ["github", ...ENVIRONMENT_NAMES] as const;
 
-/** Every stack: the deployed ones and `development`, which runs on a developer's machine with local state. */
-export const STACK_IDS = [...DEPLOYED_STACK_IDS, "development"] as const;
+/**
+ * The stacks a cluster administrator applies with a cluster-level credential, one per environment,
+ * before that environment's first deploy: its namespace and the Role the pipeline deploys with.
+ */
+export const CLUSTER_STACK_IDS = ["staging-cluster", "production-cluster"] as const;
+
+/**
+ * Every stack: the deployed ones, the cluster ones, and `development`, which runs on a
+ * developer's machine with local state.
+ */
+export const STACK_IDS = [...DEPLOYED_STACK_IDS, ...CLUSTER_STACK_IDS, "development"] as const;
 export type StackId = (typeof STACK_IDS)[number];
 
 export interface DeliveryAppOptions {
@@ -41,10 +51,16 @@ export function buildDeliveryApp(config: DeliveryConfig, options: DeliveryAppOpt
   for (const environment of ENVIRONMENT_NAMES) {
     new EnvironmentStack(app, environment, { config, environment, backend });
   }
+  for (const environment of ENVIRONMENT_NAMES) {
+    new ClusterStack(app, `${environment}-cluster`, { config, environment, backend });
+  }
   new DevelopmentStack(app, "development", { config });
 
   // The guardrails check every stack's synthesized JSON; an error finding fails synth.
-  const guardrails = new Guardrails({ suppressions: config.policy.suppressions, productionStacks: ["production"] });
+  const guardrails = new Guardrails({
+    suppressions: config.policy.suppressions,
+    productionStacks: ["production", "production-cluster"],
+  });
   for (const stack of app.node.children.filter((child) => TerraformStack.isStack(child))) {
     Aspects.of(stack).add(guardrails);
   }

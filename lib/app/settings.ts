@@ -8,6 +8,10 @@ export interface RunSettings {
   readonly outdir: string;
   /** Set when `TF_CLOUD_ORGANIZATION` is: every stack then uses its own Terraform Cloud workspace. */
   readonly terraformCloud?: { readonly organization: string; readonly hostname?: string };
+  /** `DELIVERY_QUIET=1`: no progress lines and no summary, only problems. */
+  readonly quiet: boolean;
+  /** `DELIVERY_DEBUG=1`: an internal error prints its stack trace. */
+  readonly debug: boolean;
 }
 
 const ORGANIZATION_NAME = /^[A-Za-z0-9_-]+$/;
@@ -29,6 +33,15 @@ export function settingsFromEnvironment(env: NodeJS.ProcessEnv): RunSettings {
           },
         ]
       : []),
+    ...(env.DELIVERY_CONFIG !== undefined && env.DELIVERY_CONFIG.trim() === ""
+      ? [
+          {
+            field: "DELIVERY_CONFIG",
+            // An empty value is usually a variable that expanded to nothing in a CI job.
+            message: `is set but empty; set it to a configuration file, or unset it to use ${DEFAULT_CONFIG_FILE}`,
+          },
+        ]
+      : []),
     ...(hostname !== undefined && !HOSTNAME.test(hostname)
       ? [
           {
@@ -44,6 +57,8 @@ export function settingsFromEnvironment(env: NodeJS.ProcessEnv): RunSettings {
   return {
     configFile: nonEmpty(env.DELIVERY_CONFIG) ?? DEFAULT_CONFIG_FILE,
     outdir: nonEmpty(env.CDKTF_OUTDIR) ?? "cdktf.out",
+    quiet: env.DELIVERY_QUIET === "1",
+    debug: env.DELIVERY_DEBUG === "1",
     ...(organization === undefined
       ? {}
       : { terraformCloud: { organization, ...(hostname === undefined ? {} : { hostname }) } }),

@@ -1,10 +1,17 @@
 import * as fs from "node:fs";
-import * as os from "node:os";
 import * as path from "node:path";
-import { Manifest, TerraformStack, type App } from "cdktf";
+import { Aspects, TerraformStack, type App, type IAspect } from "cdktf";
 import { StackSynthesizer } from "cdktf/lib/synthesize/synthesizer";
-import { withBinaryVersionChecksOnce } from "./binary-version-checks";
-import { withoutTokenStackTraces } from "./token-stack-traces";
+import { installBinaryVersionChecks } from "./binary-version-checks";
+import {
+  asOutputError,
+  createScratchDirectory,
+  NODE_FILE_SYSTEM,
+  removeScratchDirectory,
+  replaceOutputDirectory,
+  type OutputFileSystem,
+} from "./output-directory";
+import { suspendTokenStackTraces } from "./token-stack-traces";
 
 /** A message a construct attached during synth (cdktf Annotations): policy findings among them. */
 export interface SynthAnnotation {
@@ -47,45 +54,205 @@ export function inReportOrder(annotations: readonly SynthAnnotation[]): SynthAnn
   return [...annotations].sort((a, b) => LEVEL_ORDER[a.level] - LEVEL_ORDER[b.level]);
 }
 
+/** What a synth reports as it goes: one call per finished stage. */
+export interface SynthProgress {
+  /** The app and its stacks were constructed. */
+  readonly built?: (stacks: number) => void;
+  /** A stack was synthesized (its guardrails included) and written to the scratch directory. */
+  readonly stack?: (id: string, milliseconds: number, guardrailMilliseconds: number) => void;
+  /** The new output replaced the old one. */
+  readonly written?: (milliseconds: number) => void;
+}
+
+export interface SynthOptions {
+  readonly progress?: SynthProgress;
+  /** The file operations that replace the output. @default node:fs */
+  readonly fileSystem?: OutputFileSystem;
+  /** The environment whose PATH finds terraform for cdktf's version checks. @default process.env */
+  readonly env?: NodeJS.ProcessEnv;
+}
+
+/** What a successful synth produced. */
+export interface SynthResult {
+  /** Warnings and infos to show the user (suppressed policy findings among the infos). */
+  readonly annotations: SynthAnnotation[];
+  readonly stacks: number;
+  /** Resources and data sources across every stack. */
+  readonly resources: number;
+}
+
 /**
- * Synthesizes an app all-or-nothing. The app writes into a private scratch directory; only when
- * every stack synthesized without an error annotation are the files copied into `outdir`. A
- * failure in any stack (an exception, a validation, a policy error) leaves `outdir` exactly as it
- * was. Files the app does not write (`.terraform/`, lock files) are kept, and stack folders the
- * app no longer produces are removed, as the cdktf CLI does.
+ * Synthesizes an app all-or-nothing. The app writes into a scratch directory beside `outdir`;
+ * only when every stack synthesized without an error annotation does that complete tree replace
+ * `outdir`, by rename. A failure in any stack (an exception, a validation, a policy error), in
+ * writing (a full disk, a read-only directory) or an interruption leaves `outdir` exactly as it
+ * was, and the scratch directory is removed. Files the app does not write (`.terraform/`, lock
+ * files) are kept, and stack folders the app no longer produces are removed, as the cdktf CLI does.
  *
  * @param build creates the app writing into the given directory
  * @returns the warnings and infos to show the user (suppressed policy findings among the infos)
  */
-export function synthesizeAllOrNothing(build: (scratchDir: string) => App, outdir: string): SynthAnnotation[] {
-  const scratchDir = fs.mkdtempSync(path.join(os.tmpdir(), "cdktf-synth-"));
+export function synthesizeAllOrNothing(
+  build: (scratchDir: string) => App,
+  outdir: string,
+  options: SynthOptions = {},
+): SynthAnnotation[] {
+  const steps = synthSteps(build, outdir, options);
+  let step = steps.next();
+  while (step.done !== true) {
+    step = steps.next();
+  }
+  return step.value.annotations;
+}
+
+/**
+ * As `synthesizeAllOrNothing`, returning to the event loop between stages (building the app, each
+ * stack, writing) so that a signal handler can run; `checkpoint` is awaited there and may throw to
+ * stop the synth, which then cleans up as on any failure.
+ */
+export async function synthesizeInStages(
+  build: (scratchDir: string) => App,
+  outdir: string,
+  checkpoint: () => Promise<void>,
+  options: SynthOptions = {},
+): Promise<SynthResult> {
+  const steps = synthSteps(build, outdir, options);
+  let step = steps.next();
+  while (step.done !== true) {
+    try {
+      await checkpoint();
+    } catch (error) {
+      // Runs the generator's finally blocks: the scratch directory is removed, patches undone.
+      steps.return(undefined as never);
+      throw error;
+    }
+    step = steps.next();
+  }
+  return step.value;
+}
+
+function* synthSteps(
+  build: (scratchDir: string) => App,
+  outdir: string,
+  options: SynthOptions,
+): Generator<void, SynthResult, undefined> {
+  const fileSystem = options.fileSystem ?? NODE_FILE_SYSTEM;
+  const scratchDir = createScratchDirectory(outdir, fileSystem);
+  const restoreTraces = suspendTokenStackTraces(options.env);
+  const restoreChecks = installBinaryVersionChecks(options.env);
   try {
-    const app = withoutTokenStackTraces(() => {
-      const built = build(scratchDir);
-      reportAllStacksBeforeFailing(built);
-      withBinaryVersionChecksOnce(() => built.synth());
-      return built;
-    });
+    const app = build(scratchDir);
+    reportAllStacksBeforeFailing(app, options.progress);
+    const stacks = app.node.findAll().filter((construct) => TerraformStack.isStack(construct));
+    options.progress?.built?.(stacks.length);
+    yield;
+    yield* synthesizeStacks(app, stacks);
     const annotations = collectAnnotations(app);
     if (annotations.some((annotation) => annotation.level === "error")) {
       throw new SynthError(annotations);
     }
-    publish(scratchDir, outdir);
-    return annotations;
+    const resources = countResources(app, stacks);
+    yield;
+    const started = performance.now();
+    replaceOutputDirectory(scratchDir, outdir, fileSystem);
+    options.progress?.written?.(performance.now() - started);
+    return { annotations, stacks: stacks.length, resources };
+  } catch (error) {
+    throw asOutputError(error, outdir);
   } finally {
-    fs.rmSync(scratchDir, { recursive: true, force: true });
+    restoreChecks();
+    restoreTraces();
+    try {
+      removeScratchDirectory(scratchDir, fileSystem);
+    } catch {
+      // Left for the next synth, which removes the scratch of processes that have ended.
+    }
   }
+}
+
+/**
+ * What `App.synth()` does (cdktf 0.21 `lib/app.js`), one stack at a time with a pause between
+ * stacks: prepare every stack, synthesize each, validate the app, write the manifest.
+ */
+function* synthesizeStacks(app: App, stacks: TerraformStack[]): Generator<void, void, undefined> {
+  const session = { outdir: app.outdir, skipValidation: app.skipValidation, manifest: app.manifest };
+  for (const stack of stacks) {
+    stack.prepareStack();
+  }
+  for (const stack of stacks) {
+    stack.synthesizer.synthesize(session);
+    yield;
+  }
+  if (!app.skipValidation) {
+    const validations = app.node.validate();
+    if (validations.length > 0) {
+      throw new Error(`App validation failed:\n  ${validations.join("\n  ")}`);
+    }
+  }
+  app.manifest.writeToFile();
 }
 
 /**
  * By default cdktf throws at the first stack with an error annotation; collecting them all first
  * lets one run report every problem of every stack. The CLI sets the same mode through
- * CDKTF_CONTINUE_SYNTH_ON_ERROR_ANNOTATIONS; here it is set per stack, not process-wide.
+ * CDKTF_CONTINUE_SYNTH_ON_ERROR_ANNOTATIONS; here it is set per stack, not process-wide. Each
+ * stack's synthesizer also times the stack and its aspects (the guardrails) for the progress lines.
  */
-function reportAllStacksBeforeFailing(app: App): void {
+function reportAllStacksBeforeFailing(app: App, progress: SynthProgress | undefined): void {
+  const aspectTime = { milliseconds: 0 };
+  const timed = new WeakSet<IAspect>();
   for (const stack of app.node.findAll().filter((construct) => TerraformStack.isStack(construct))) {
-    stack.synthesizer = new StackSynthesizer(stack, true);
+    for (const aspect of Aspects.of(stack).all) {
+      if (timed.has(aspect)) continue;
+      timed.add(aspect);
+      const visit = aspect.visit.bind(aspect);
+      aspect.visit = (node) => {
+        const started = performance.now();
+        try {
+          visit(node);
+        } finally {
+          aspectTime.milliseconds += performance.now() - started;
+        }
+      };
+    }
+    stack.synthesizer = new TimedStackSynthesizer(
+      stack,
+      (milliseconds, aspectsBefore) =>
+        progress?.stack?.(stack.node.id, milliseconds, aspectTime.milliseconds - aspectsBefore),
+      () => aspectTime.milliseconds,
+    );
   }
+}
+
+class TimedStackSynthesizer extends StackSynthesizer {
+  constructor(
+    stack: TerraformStack,
+    private readonly done: (milliseconds: number, aspectsBefore: number) => void,
+    private readonly aspectsSoFar: () => number,
+  ) {
+    super(stack, true);
+  }
+
+  override synthesize(session: Parameters<StackSynthesizer["synthesize"]>[0]): void {
+    const started = performance.now();
+    const aspectsBefore = this.aspectsSoFar();
+    super.synthesize(session);
+    this.done(performance.now() - started, aspectsBefore);
+  }
+}
+
+/** Resources and data sources in the synthesized stacks. */
+function countResources(app: App, stacks: readonly TerraformStack[]): number {
+  return stacks.reduce((total, stack) => {
+    const file = path.join(app.outdir, app.manifest.forStack(stack).synthesizedStackPath);
+    const json = JSON.parse(fs.readFileSync(file, "utf8")) as {
+      resource?: Record<string, Record<string, unknown>>;
+      data?: Record<string, Record<string, unknown>>;
+    };
+    const count = (blocks: Record<string, Record<string, unknown>> | undefined) =>
+      Object.values(blocks ?? {}).reduce((sum, byName) => sum + Object.keys(byName).length, 0);
+    return total + count(json.resource) + count(json.data);
+  }, 0);
 }
 
 /** Every info, warning and error annotation of the app, in construct order. */
@@ -101,17 +268,4 @@ export function collectAnnotations(app: App): SynthAnnotation[] {
       return level === undefined ? [] : [{ level, constructPath: construct.node.path, message: String(entry.data) }];
     }),
   );
-}
-
-function publish(scratchDir: string, outdir: string): void {
-  const stacksDir = path.join(outdir, Manifest.stacksFolder);
-  const producedStacks = new Set(fs.readdirSync(path.join(scratchDir, Manifest.stacksFolder)));
-  if (fs.existsSync(stacksDir)) {
-    for (const entry of fs.readdirSync(stacksDir)) {
-      if (!producedStacks.has(entry)) {
-        fs.rmSync(path.join(stacksDir, entry), { recursive: true, force: true });
-      }
-    }
-  }
-  fs.cpSync(scratchDir, outdir, { recursive: true, force: true });
 }

@@ -10,18 +10,24 @@ import stackTraceModule = require("cdktf/lib/tokens/private/stack-trace");
  * `DELIVERY_TOKEN_STACK_TRACES=1` keeps them, for debugging a token error.
  */
 export function withoutTokenStackTraces<T>(work: () => T, env: NodeJS.ProcessEnv = process.env): T {
-  if (env.DELIVERY_TOKEN_STACK_TRACES === "1") {
+  const restore = suspendTokenStackTraces(env);
+  try {
     return work();
+  } finally {
+    restore();
+  }
+}
+
+/** As `withoutTokenStackTraces`, until the returned function is called. */
+export function suspendTokenStackTraces(env: NodeJS.ProcessEnv = process.env): () => void {
+  if (env.DELIVERY_TOKEN_STACK_TRACES === "1") {
+    return () => undefined;
   }
   const original = stackTraceModule.captureStackTrace;
   // cdktf reads the function from the module's exports at each call, so replacing the export
   // reaches every caller; it is restored afterwards.
   replaceExport(() => []);
-  try {
-    return work();
-  } finally {
-    replaceExport(original);
-  }
+  return () => replaceExport(original);
 }
 
 function replaceExport(implementation: (typeof stackTraceModule)["captureStackTrace"]): void {

@@ -23,13 +23,20 @@ export class ConfigError extends Error {
   }
 }
 
+/** One warning line: `warning: <file>:<line>:<column>: <field>: <message>`. */
+export function formatConfigWarning(file: string, warning: ConfigProblem): string {
+  return `warning: ${formatProblem(file, warning)}`;
+}
+
+function formatProblem(file: string, problem: ConfigProblem): string {
+  const position = problem.line === undefined ? "" : `:${problem.line}:${problem.column ?? 1}`;
+  const field = problem.field === "" ? "" : `${problem.field}: `;
+  return `${file}${position}: ${field}${problem.message}`;
+}
+
 function formatProblems(file: string, problems: readonly ConfigProblem[]): string {
   const count = problems.length === 1 ? "1 problem" : `${problems.length} problems`;
-  const lines = problems.map((problem) => {
-    const position = problem.line === undefined ? "" : `:${problem.line}:${problem.column ?? 1}`;
-    const field = problem.field === "" ? "" : `${problem.field}: `;
-    return `  ${file}${position}: ${field}${problem.message}`;
-  });
+  const lines = problems.map((problem) => `  ${formatProblem(file, problem)}`);
   return [`Invalid configuration ${file} (${count}); nothing was synthesized:`, ...lines].join("\n");
 }
 

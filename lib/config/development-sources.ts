@@ -1,6 +1,6 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
-import type { DeliveryConfig } from "./schema";
+import type { DevelopmentConfig } from "./schema/development";
 
 /** A problem found after schema validation, with the field path it is about. */
 export interface LocatedProblem {
@@ -14,13 +14,13 @@ export interface LocatedProblem {
  * the development stack's Terraform expressions start from. Only the development section names
  * local paths; nothing else of the configuration touches the file system.
  */
-export function locateDevelopmentSources(
-  config: DeliveryConfig,
+export function locateDevelopmentSources<T extends { readonly development: DevelopmentConfig }>(
+  config: T,
   configFile: string,
-): { config: DeliveryConfig; problems: LocatedProblem[] } {
+): { config: T; problems: LocatedProblem[] } {
   const configDirectory = path.dirname(path.resolve(configFile));
   const problems: LocatedProblem[] = [];
-  const services: DeliveryConfig["development"]["services"] = {};
+  const services: DevelopmentConfig["services"] = {};
   for (const [name, service] of Object.entries(config.development.services)) {
     const directory = path.resolve(configDirectory, service.source);
     if (!isDirectory(directory)) {

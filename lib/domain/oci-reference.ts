@@ -27,3 +27,15 @@ export function tagOfBranch(branch: string): string {
     .replace(/^[.-]+/, "")
     .slice(0, 128);
 }
+
+/**
+ * The image repository of a service: the configured one, or `<owner>/<repository>` lowercased (OCI
+ * repositories are lowercase); one without a registry host is on GHCR, since Docker's implicit
+ * docker.io is never assumed.
+ */
+export function serviceImageRepository(configured: string | undefined, owner: string, repository: string): string {
+  const image = configured ?? `${owner}/${repository}`.toLowerCase();
+  const [first, ...rest] = image.split("/");
+  const hasRegistryHost = rest.length > 0 && first !== undefined && /[.:]/.test(first);
+  return hasRegistryHost ? image : `ghcr.io/${image}`;
+}

@@ -12,10 +12,12 @@ import { TOOL_VERSIONS } from "./tool-versions";
  * - python 3.13.6-slim: github/evergreen's Dockerfile (Dependabot-maintained), which installs
  *   Debian 12 packages (`git=1:2.39.5-0+deb12u2`) on it, and another repository pinning
  *   `python:3.13.6-slim-bookworm` to the same digest: this is the Debian 12 (bookworm) build.
- *   The tag later moved to Debian 13 (trixie, glibc 2.41); that build must not be used here,
- *   or uv could pick wheels the runtime's glibc 2.36 cannot load.
+ *   The tag later moved to Debian 13 (trixie); the development image keeps this build.
  * - uv 0.8.9: several repositories copying `/uv` from `ghcr.io/astral-sh/uv:0.8.9@sha256:cda9...`.
- * - distroless cc-debian12 nonroot: four unrelated repositories pinning the same digest.
+ * - distroless python3-debian13 nonroot: three public files pinning the same index digest, one
+ *   of them recording `docker buildx imagetools inspect` of it; two further files record that it
+ *   ships Debian 13's Python 3.13.5.
+ * - debian trixie-slim: two unrelated repositories pinning the same digest.
  * - postgres, redis, minio: many repositories each (minio: the quay.io image; MinIO no longer
  *   publishes to Docker Hub, and quay.io serves the same digest).
  */
@@ -28,7 +30,7 @@ export interface PinnedImage {
 }
 
 export const PINNED_IMAGES = {
-  /** The development stage and the build stage: Debian 12, the glibc the runtime image has. */
+  /** The development stage (hot reload, debugger). */
   python: {
     repository: "python",
     tag: `${TOOL_VERSIONS.python}-slim`,
@@ -40,11 +42,20 @@ export const PINNED_IMAGES = {
     tag: TOOL_VERSIONS.uv.image,
     digest: "sha256:cda9608307dbbfc1769f3b6b1f9abf5f1360de0be720f544d29a7ae2863c47ef",
   },
-  /** The production runtime: glibc, libstdc++, CA certificates, tzdata; no shell, no package manager. */
-  distrolessCc: {
-    repository: "gcr.io/distroless/cc-debian12",
+  /**
+   * The production runtime: Debian 13's python3.13 as dpkg packages (so the scanner sees the
+   * interpreter, OpenSSL and their CVEs), glibc, CA certificates, tzdata; no shell, no package manager.
+   */
+  distrolessPython: {
+    repository: "gcr.io/distroless/python3-debian13",
     tag: "nonroot",
-    digest: "sha256:9dac0a79194e45a7da0158a9c6da57b217585af0786db3845d1f0ec1a0dd182f",
+    digest: "sha256:4376456c1d8520c9d464f2c475465850efaecabf9a190ff24d4a0eef2b884bea",
+  },
+  /** The build stage: the same Debian release, whose python3.13 package is the runtime's interpreter. */
+  debian: {
+    repository: "debian",
+    tag: "trixie-slim",
+    digest: "sha256:d7e12182ce18b85b93007c1dedf31f2d29e01ccf3182cc4017c709b6259bc132",
   },
   postgres: {
     repository: "postgres",
@@ -75,3 +86,14 @@ export function taggedAndPinned(image: PinnedImage): string {
 export function pinnedByDigest(image: PinnedImage): string {
   return `${image.repository}@${image.digest}`;
 }
+
+/**
+ * The interpreter of the production image and of the build stage that fills its virtual
+ * environment: Debian 13's `python3.13` package (3.13.5 in the pinned distroless image). The
+ * virtual environment links to this path, so both stages must have it at the same place.
+ */
+export const PRODUCTION_PYTHON = {
+  minorVersion: "3.13",
+  debianPackage: "python3.13",
+  path: "/usr/bin/python3.13",
+} as const;

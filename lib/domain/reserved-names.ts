@@ -3,7 +3,12 @@
  * the namespace, the service URL), so that workflows never repeat them. A configured variable of the
  * same name would collide with the derived one.
  */
-export const DERIVED_ENVIRONMENT_VARIABLES = ["IMAGE_NAME", "K8S_NAMESPACE", "APP_URL"] as const;
+export const DERIVED_ENVIRONMENT_VARIABLES = [
+  "IMAGE_NAME",
+  "K8S_NAMESPACE",
+  "APP_URL",
+  "ROLLBACK_WINDOW_MINUTES",
+] as const;
 
 /**
  * The app's environment variables include the service's environment-level variables; these are
@@ -18,3 +23,30 @@ export type DerivedAppSetting = keyof typeof DERIVED_APP_SETTINGS;
 
 /** The repository Actions variables the deploy jobs read to find Terraform Cloud. */
 export const PIPELINE_VARIABLE_NAMES = ["TF_CLOUD_ORGANIZATION", "TF_CLOUD_HOSTNAME"] as const;
+
+/** The repository secrets holding the notification webhooks; either may be empty, which skips that channel. */
+export const WEBHOOK_SECRET_NAMES = ["SLACK_WEBHOOK_URL", "DISCORD_WEBHOOK_URL"] as const;
+
+/**
+ * The repository secrets the generated workflows read: the Terraform Cloud token and the
+ * notification webhooks. The governance constructs declare them in every service repository.
+ */
+export const PIPELINE_SECRET_NAMES = ["TF_API_TOKEN", ...WEBHOOK_SECRET_NAMES] as const;
+
+/**
+ * Terraform variables the stacks declare whatever the configuration says, with what each holds:
+ * a configured name that derives one of these would share its value.
+ */
+export const FIXED_TERRAFORM_VARIABLES = {
+  kubernetes_host: "the Kubernetes API address of the environment stacks",
+  kubernetes_cluster_ca_certificate: "the Kubernetes cluster CA of the environment stacks",
+  kubernetes_token: "the Kubernetes token of the environment stacks",
+  cluster_admin_kubernetes_host: "the Kubernetes API address of the cluster stacks",
+  cluster_admin_kubernetes_cluster_ca_certificate: "the Kubernetes cluster CA of the cluster stacks",
+  cluster_admin_kubernetes_token: "the cluster-level Kubernetes token of the cluster stacks",
+  registry_username: "the registry user of the environment stacks",
+  registry_password: "the registry password of the environment stacks",
+  development_postgres_password: "the PostgreSQL password of the development stack",
+  development_redis_password: "the Redis password of the development stack",
+  development_minio_root_password: "the MinIO password of the development stack",
+} as const satisfies Readonly<Record<string, string>>;

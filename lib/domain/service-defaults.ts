@@ -21,23 +21,24 @@ export interface HealthPaths {
 /** When the autoscaler adds and removes pods. */
 export interface Autoscaling {
   readonly targetCpuUtilizationPercent: number;
-  readonly targetMemoryUtilizationPercent: number;
+  /** Off unless set: CPU leads for a Python service, whose memory rarely shrinks. */
+  readonly targetMemoryUtilizationPercent?: number;
   /** How long load must stay low before pods are removed; damps flapping. */
   readonly scaleDownStabilizationSeconds: number;
 }
 
 /**
  * How a pod stops. Kubernetes removes a terminating pod from the Service endpoints at the same
- * time as it sends SIGTERM, so for a few seconds proxies still route new requests to it: the
- * pre-stop request to `drainPath` holds SIGTERM back for `drainSeconds` while they catch up.
+ * time as it starts the pre-stop hook, so for a few seconds proxies still route new requests to
+ * it: the hook holds SIGTERM back for `drainSeconds` while they catch up.
  */
 export interface Shutdown {
   /** Seconds from the start of termination (pre-stop included) until the container is killed. */
   readonly terminationGracePeriodSeconds: number;
-  /** How long the app's drain endpoint waits before it answers; 0 turns the pre-stop hook off. */
+  /** How long the pre-stop hook holds SIGTERM back; 0 turns the hook off. */
   readonly drainSeconds: number;
-  /** The app's endpoint that the kubelet calls before SIGTERM (it answers after `drainSeconds`). */
-  readonly drainPath: string;
+  /** Opt-in: an app endpoint that answers after `drainSeconds`. @default none: the image's interpreter sleeps */
+  readonly drainPath?: string;
 }
 
 /** Autoscaling bounds of one Deployment. */
@@ -62,12 +63,11 @@ export const SERVICE_DEFAULTS = {
   replicas: { min: 2, max: 10 },
   autoscaling: {
     targetCpuUtilizationPercent: 70,
-    targetMemoryUtilizationPercent: 80,
     scaleDownStabilizationSeconds: 300,
   },
-  shutdown: { terminationGracePeriodSeconds: 30, drainSeconds: 10, drainPath: "/drain" },
-  /** The namespace of the ingress controller, the only source of traffic. */
-  ingressNamespace: "ingress-nginx",
+  shutdown: { terminationGracePeriodSeconds: 30, drainSeconds: 10 },
+  /** The Gateway service routes attach to; its namespace runs the proxies, the only source of traffic. */
+  gateway: { name: "public", namespace: "gateway-system" },
 } as const satisfies {
   port: number;
   healthPaths: HealthPaths;
@@ -75,7 +75,7 @@ export const SERVICE_DEFAULTS = {
   replicas: ReplicaRange;
   autoscaling: Autoscaling;
   shutdown: Shutdown;
-  ingressNamespace: string;
+  gateway: { name: string; namespace: string };
 };
 
 /** Inclusive ranges every service value must fall in, in the schema and in the constructs. */

@@ -8,15 +8,12 @@
  * Both are 0.8.6 or newer. Bump each with its own pin (the action's checksum list, the image digest).
  */
 export const TOOL_VERSIONS = {
-  /** The Python every CI job and both image stages run (the development image's base has the same). */
+  /** The Python every CI job and the development image run (the production image runs Debian 13's 3.13). */
   python: "3.13.6",
   uv: { ci: "0.12.4", image: "0.8.9" },
 } as const;
 
-/**
- * The CPython the production image runs: uv's standalone build of the same version as the
- * development image's Python, so both stages run one interpreter version.
- */
+/** The CPython of CI and of the development image (python.org's build in python:3.13.6-slim). */
 export const PYTHON_VERSION = TOOL_VERSIONS.python;
 
 /**

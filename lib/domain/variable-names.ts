@@ -1,8 +1,12 @@
 import type { DeploymentColor } from "./environments";
 
-/** `orders-api` -> `orders_api`: a service name in Terraform variable form. */
+/**
+ * `orders-api` -> `orders_api`: a service name in Terraform variable form. Each character maps to
+ * one character, so distinct service names (`a-b`, `a--b`) and distinct secret names (`A_B`, `A__B`)
+ * stay distinct; what joining two of them can still make equal is rejected when the config loads.
+ */
 export function snakeCase(name: string): string {
-  return name.toLowerCase().replace(/[^a-z0-9]+/g, "_");
+  return name.toLowerCase().replace(/[^a-z0-9]/g, "_");
 }
 
 /**
@@ -34,4 +38,15 @@ export function imageVariableName(serviceName: string, color?: DeploymentColor):
  */
 export function activeColorVariableName(serviceName: string): string {
   return `${snakeCase(serviceName)}_active_color`;
+}
+
+/**
+ * The Terraform variable of a blue-green environment stack that raises the autoscaler floor of
+ * both colours of a service (`orders_api_min_replicas`; 0, the default, means the configured
+ * minimum). The deploy workflow sets it to the active colour's current replica count before it
+ * deploys to the idle colour, so the new colour takes over at the same size, and keeps it until
+ * the rollback window has passed, so the previous colour stays warm for an instant rollback.
+ */
+export function replicaFloorVariableName(serviceName: string): string {
+  return `${snakeCase(serviceName)}_min_replicas`;
 }

@@ -112,7 +112,7 @@ function canaryProblems(stack: SynthesizedStack, canary: CanaryManifest): string
 
 export const CANARY_RULES: readonly PolicyRule[] = [
   {
-    id: "K8S020",
+    id: "K8S024",
     severity: "error",
     description:
       "Each Flagger Canary targets a Deployment and its autoscaler; Flagger alone owns its Services and route",

@@ -269,7 +269,7 @@ export const KUBERNETES_RULES: readonly PolicyRule[] = [
     severity: "error",
     description: "Production containers run images by digest (repository@sha256:..., literal or resolved by Terraform)",
     source: SOURCES.deliverySpec("production accepts only digest-pinned images"),
-    fix: "use the ServiceImage reference (repository@${data.docker_registry_image.<x>.sha256_digest}) or repository@sha256:<digest>",
+    fix: "use the ServiceImage reference (repository@<the pipeline's digest variable>) or repository@sha256:<digest>",
     check: (stack) =>
       stack.production
         ? eachContainer((container) => {
@@ -293,7 +293,7 @@ export const KUBERNETES_RULES: readonly PolicyRule[] = [
     severity: "error",
     description: "Every Deployment's pods are covered by a PodDisruptionBudget",
     source: SOURCES.kubeScore("deployment-has-poddisruptionbudget"),
-    fix: "add a kubernetes_pod_disruption_budget_v1 (min_available = 1) whose selector matches the pod labels",
+    fix: "add a kubernetes_pod_disruption_budget_v1 (max_unavailable = 1) whose selector matches the pod labels",
     check: eachDeployment((coverage) =>
       coverage.disruptionBudgets.length > 0 ? undefined : "has no PodDisruptionBudget selecting its pods",
     ),
@@ -390,4 +390,145 @@ export const KUBERNETES_RULES: readonly PolicyRule[] = [
         }),
       ),
   },
+  {
+    id: "K8S020",
+    severity: "error",
+    description:
+      "No production container falls back to a registry lookup of a tag (a moving tag would move the live colour)",
+    source: SOURCES.deliverySpec("production accepts only digest-pinned images"),
+    fix: "take the digest from the deploy pipeline's image variable (ServiceImage: a digest or no pods), never from data.docker_registry_image",
+    check: (stack) =>
+      stack.production
+        ? eachContainer((container) => {
+            const image = stringAt(container.body, "image") ?? "";
+            const lookups = [...image.matchAll(/data\.docker_registry_image\.([A-Za-z0-9_-]+)/g)].map(
+              (match) =>
+                stringAt(stack.block(`data.docker_registry_image.${match[1] ?? ""}`)?.body, "name") ?? match[0],
+            );
+            return lookups.length === 0
+              ? undefined
+              : `image '${image}' follows the registry lookup of ${lookups.map((name) => `'${name}'`).join(", ")}, which resolves again on every plan`;
+          })(stack)
+        : [],
+  },
+  {
+    id: "K8S021",
+    severity: "error",
+    description:
+      "Every service URL of an environment has a route (HTTPRoute or Ingress) for its host in that stack, with TLS for https",
+    source: SOURCES.gatewayApi(),
+    fix: "give the service a route (WebService routing.route): health checks and the blue-green switch go through it",
+    check: (stack) => {
+      const routes = routedHosts(stack);
+      const hosts = new Set(routes.map((route) => route.host));
+      return stack
+        .resources("github_actions_environment_variable")
+        .filter((variable) => stringAt(variable.body, "variable_name") === "APP_URL")
+        .flatMap((variable) => {
+          const url = stringAt(variable.body, "value") ?? "";
+          const [, scheme, host] = /^(https?):\/\/([^/:]+)/.exec(url) ?? [];
+          if (host === undefined) {
+            return [];
+          }
+          if (!hosts.has(host)) {
+            return [
+              { address: variable.address, message: `URL '${url}' has no HTTPRoute or Ingress for host '${host}'` },
+            ];
+          }
+          // A Gateway terminates TLS at its listener; an Ingress needs its own tls entry.
+          const secured = routes.some((route) => route.host === host && route.tls);
+          return scheme === "https" && !secured
+            ? [
+                {
+                  address: variable.address,
+                  message: `URL '${url}' is https, but the Ingress for '${host}' has no TLS`,
+                },
+              ]
+            : [];
+        });
+    },
+  },
+  {
+    id: "K8S022",
+    severity: "error",
+    description: "Disruption budgets bound evictions with maxUnavailable, not minAvailable",
+    source: SOURCES.kubernetesDisruptions(),
+    fix: 'set max_unavailable = "1" (or a percentage): min_available lets a drain evict all but that many pods at once',
+    check: (stack) =>
+      stack.resources("kubernetes_pod_disruption_budget", "kubernetes_pod_disruption_budget_v1").flatMap((budget) => {
+        const spec = nested(budget.body, "spec");
+        const maxUnavailable = spec?.max_unavailable;
+        return maxUnavailable === undefined || maxUnavailable === null
+          ? [
+              {
+                address: budget.address,
+                message: `sets no max_unavailable${spec?.min_available === undefined ? "" : ` (min_available = ${jsonText(spec.min_available)})`}`,
+              },
+            ]
+          : [];
+      }),
+  },
+  {
+    id: "K8S023",
+    severity: "error",
+    description:
+      "A stack that runs workloads writes no cluster-scoped object (namespaces, cluster RBAC) and no RBAC of its own",
+    source: SOURCES.kubernetesRbac(),
+    fix: "create namespaces, quotas, limit ranges and Roles in the environment's cluster stack, with its cluster-level credential",
+    check: (stack) =>
+      podTemplatesOf(stack).length === 0
+        ? []
+        : stack.resources(...PRIVILEGED_RESOURCE_TYPES).map((block) => ({
+            address: block.address,
+            message: `a stack with workloads writes ${block.type}: its credential would need rights beyond its namespace`,
+          })),
+  },
 ];
+
+/**
+ * What a namespaced deployer must not be able to write: cluster-scoped objects, the namespace's
+ * own limits, and RBAC (with which it could grant itself more).
+ */
+const PRIVILEGED_RESOURCE_TYPES = [
+  "kubernetes_namespace",
+  "kubernetes_namespace_v1",
+  "kubernetes_resource_quota",
+  "kubernetes_resource_quota_v1",
+  "kubernetes_limit_range",
+  "kubernetes_limit_range_v1",
+  "kubernetes_cluster_role",
+  "kubernetes_cluster_role_v1",
+  "kubernetes_cluster_role_binding",
+  "kubernetes_cluster_role_binding_v1",
+  "kubernetes_role",
+  "kubernetes_role_v1",
+  "kubernetes_role_binding",
+  "kubernetes_role_binding_v1",
+];
+
+/** The hosts the stack's HTTPRoutes and Ingresses route, and whether TLS covers each. */
+function routedHosts(stack: SynthesizedStack): { host: string; tls: boolean }[] {
+  const routes = stack
+    .resources("kubernetes_manifest")
+    .map((block) => nested(block.body, "manifest"))
+    .filter((manifest) => stringAt(manifest, "kind") === "HTTPRoute")
+    .flatMap((manifest) => stringsAt(nested(manifest, "spec"), "hostnames"))
+    .map((host) => ({ host, tls: true }));
+  // A Flagger Canary's hosts become the hostnames of the HTTPRoute Flagger generates
+  // (pkg/router/gateway_api.go at v1.44.0, Reconcile).
+  const canaries = stack
+    .resources("kubernetes_manifest")
+    .map((block) => nested(block.body, "manifest"))
+    .filter((manifest) => stringAt(manifest, "kind") === "Canary")
+    .flatMap((manifest) => stringsAt(nested(manifest, "spec", "service"), "hosts"))
+    .map((host) => ({ host, tls: true }));
+  const ingresses = stack.resources("kubernetes_ingress", "kubernetes_ingress_v1").flatMap((block) => {
+    const spec = nested(block.body, "spec");
+    const secured = new Set(blocks(spec?.tls).flatMap((entry) => stringsAt(entry, "hosts")));
+    return blocks(spec?.rule).flatMap((rule) => {
+      const host = stringAt(rule, "host");
+      return host === undefined ? [] : [{ host, tls: secured.has(host) }];
+    });
+  });
+  return [...routes, ...canaries, ...ingresses];
+}

@@ -1,5 +1,12 @@
 import { SOURCES, type PolicyRule, type Violation } from "../rule";
-import { isObject, stringsWithKeys, type Json } from "../../lib/terraform-json/terraform-json";
+import type { SynthesizedStack } from "../synthesized-stack";
+import { isObject, nested, stringAt, stringsWithKeys, type Json } from "../../lib/terraform-json/terraform-json";
+import {
+  constraintAdmits,
+  DEFECTIVE_PROVIDER_VERSIONS,
+  lowestNamedMajor,
+  TERRAFORM_REQUIRED_VERSION,
+} from "../../lib/domain";
 import { expressionsIn, hasExpression } from "../../lib/terraform-json/template-sequences";
 
 /** `/home/me/x`, `~/x`, `C:\x`, `\\server\share`: a path that only means something on one machine. */
@@ -55,6 +62,23 @@ const CREDENTIAL_ATTRIBUTES = new Set([
   "client_secret",
 ]);
 
+/** The stack's `required_providers`, by local name. */
+function requiredProviders(stack: SynthesizedStack): { name: string; source?: string; version?: string }[] {
+  const required = nested(stack.terraformSettings().required_providers) ?? {};
+  return Object.keys(required)
+    .sort()
+    .map((name) => {
+      const entry = nested(required[name]);
+      return { name, source: stringAt(entry, "source"), version: stringAt(entry, "version") };
+    });
+}
+
+/** The oldest Terraform release the stacks support, from the one required version. */
+const OLDEST_SUPPORTED_TERRAFORM = TERRAFORM_REQUIRED_VERSION.replace(/^>=\s*/, "");
+
+/** `hashicorp/kubernetes` or `registry.terraform.io/hashicorp/kubernetes`, not a bare `kubernetes`. */
+const FULL_SOURCE = /^(?:[a-z0-9.-]+\/)?[a-z0-9-]+\/[a-z0-9-]+$/i;
+
 export const STATE_RULES: readonly PolicyRule[] = [
   {
     id: "TF001",
@@ -101,6 +125,88 @@ export const STATE_RULES: readonly PolicyRule[] = [
                 message: `has literal credential(s): ${[...new Set(literal.map(({ key }) => key))].join(", ")}`,
               },
             ];
+      }),
+  },
+  {
+    id: "TF003",
+    severity: "error",
+    description: `A stack that uses providers requires a Terraform version that reads all of it (${TERRAFORM_REQUIRED_VERSION}: import blocks, data-source postconditions)`,
+    source: {
+      title: "Terraform: import blocks (1.5)",
+      url: "https://developer.hashicorp.com/terraform/language/import",
+    },
+    fix: `set terraform.required_version to "${TERRAFORM_REQUIRED_VERSION}" (DeliveryStack does)`,
+    check: (stack) => {
+      if (requiredProviders(stack).length === 0) {
+        return [];
+      }
+      const required = stringAt(stack.terraformSettings(), "required_version");
+      const older = "1.4.7";
+      if (required === undefined) {
+        return [
+          { address: "terraform.required_version", message: "is not set: any Terraform version may run the stack" },
+        ];
+      }
+      return constraintAdmits(required, older) === false && constraintAdmits(required, OLDEST_SUPPORTED_TERRAFORM)
+        ? []
+        : [
+            {
+              address: "terraform.required_version",
+              message: `'${required}' admits Terraform ${older}, which cannot read import blocks, or excludes ${OLDEST_SUPPORTED_TERRAFORM}`,
+            },
+          ];
+    },
+  },
+  {
+    id: "TF004",
+    severity: "error",
+    description: "Every required provider names its full source address (namespace/type)",
+    source: {
+      title: "Terraform: provider requirements, source addresses",
+      url: "https://developer.hashicorp.com/terraform/language/providers/requirements#source-addresses",
+    },
+    fix: "set the source to namespace/type, for example hashicorp/kubernetes (PROVIDER_REQUIREMENTS)",
+    check: (stack) =>
+      requiredProviders(stack).flatMap(({ name, source }) =>
+        source !== undefined && FULL_SOURCE.test(source)
+          ? []
+          : [
+              {
+                address: `terraform.required_providers.${name}`,
+                message: `source '${source ?? ""}' is not a full address: lock files and mirrors do not apply Terraform's legacy hashicorp/ default`,
+              },
+            ],
+      ),
+  },
+  {
+    id: "TF005",
+    severity: "error",
+    description:
+      "Provider version constraints exclude releases with known defects (integrations/github 6.9.0, 6.9.1) and stay within one major version",
+    source: {
+      title:
+        "integrations/github: github_branch data source errors (fixed in 6.9.1), ruleset update rule (fixed in 6.10.0)",
+      url: "https://github.com/integrations/terraform-provider-github/releases/tag/v6.10.0",
+    },
+    fix: 'constrain the version to one major with a lower bound past the defect, for example ">= 6.10.0, < 7.0.0"',
+    check: (stack) =>
+      requiredProviders(stack).flatMap(({ name, version }) => {
+        const address = `terraform.required_providers.${name}`;
+        if (version === undefined) {
+          return [{ address, message: "has no version constraint: any release may be installed" }];
+        }
+        const defective = (DEFECTIVE_PROVIDER_VERSIONS[name] ?? []).filter(
+          (release) => constraintAdmits(version, release) !== false,
+        );
+        const major = lowestNamedMajor(version);
+        const nextMajor = major === undefined ? undefined : `${major + 1}.0.0`;
+        const problems = [
+          ...defective.map((release) => `admits ${release}, a release with a known defect`),
+          ...(nextMajor === undefined || constraintAdmits(version, nextMajor) !== false
+            ? [`admits ${nextMajor ?? "any"} major version, whose schema the bindings do not know`]
+            : []),
+        ];
+        return problems.length === 0 ? [] : [{ address, message: `'${version}' ${problems.join("; ")}` }];
       }),
   },
 ];

@@ -1,5 +1,6 @@
-import { PINNED_IMAGES, taggedAndPinned } from "../../lib/domain/pinned-images";
-import { PYTHON_VERSION, pythonLivenessCheck } from "../../lib/domain/tool-versions";
+import { PINNED_IMAGES, PRODUCTION_PYTHON, taggedAndPinned } from "../../lib/domain/pinned-images";
+import { gracefulShutdownSeconds, PRODUCTION_INTERPRETER, type ShutdownTiming } from "../../lib/domain/python-runtime";
+import { pythonLivenessCheck } from "../../lib/domain/tool-versions";
 
 /** What the generated Dockerfile needs to know about a service. */
 export interface DockerfileProps {
@@ -14,26 +15,26 @@ export interface DockerfileProps {
   readonly asgiApp: string;
   /** The liveness endpoint, polled by the image's HEALTHCHECK. */
   readonly livenessPath: string;
+  /**
+   * The pod's grace period and pre-stop drain, from which uvicorn's graceful timeout follows.
+   * @default grace period 30 s, drain 10 s
+   */
+  readonly shutdown?: ShutdownTiming;
 }
-
-/**
- * Seconds uvicorn waits for open requests after SIGTERM. Below Kubernetes' default grace
- * period (30 s), so the process exits on its own before it would be killed.
- */
-const GRACEFUL_SHUTDOWN_SECONDS = 20;
 
 /**
  * The service's multi-stage Dockerfile:
  * - `development`: python:3.13.6-slim, all dependency groups, uvicorn --reload under debugpy,
  *   uid/gid 1000; the source is bind-mounted over /app (compose.yaml, development stack).
- * - `build`: production dependencies only, into a virtual environment on uv's standalone
- *   CPython, dependency layer before code layer.
- * - `production` (the default target): distroless, no shell, uid/gid 1000, exec-form entrypoint.
+ * - `build`: Debian 13 with its `python3.13` package, production dependencies only, into a
+ *   virtual environment, dependency layer before code layer.
+ * - `production` (the default target): distroless Python on Debian 13, no shell, uid/gid 1000,
+ *   exec-form entrypoint.
  *
- * Why not `gcr.io/distroless/python3-debian12`: it ships Debian 12's Python 3.11, which cannot
- * run a 3.13 virtual environment. uv's standalone CPython (python-build-standalone) links its
- * own OpenSSL, SQLite, libffi and zlib and needs only glibc, which `cc-debian12` has; the build
- * stage runs on the same Debian 12, so uv picks wheels for the glibc the runtime has.
+ * The production interpreter is Debian's own package (in the image's dpkg status, so scanners
+ * see it and the OpenSSL it links). The virtual environment links to `/usr/bin/python3.13`,
+ * which the build stage and the runtime both have from the same Debian release: uv builds no
+ * interpreter of its own, and picks wheels for the glibc the runtime has.
  */
 export function renderDockerfile(props: DockerfileProps): string {
   const packageDirectory = topLevelPackage(props.asgiApp);
@@ -97,28 +98,26 @@ export function renderDockerfile(props: DockerfileProps): string {
     `ENTRYPOINT ${execForm(["python", "-m", "debugpy", "--listen", `0.0.0.0:${props.debugPort}`, "-m", "uvicorn"])}`,
     `CMD ${execForm([props.asgiApp, "--host", "0.0.0.0", "--port", String(props.port), "--reload"])}`,
     "",
-    "# build: production dependencies on uv's standalone CPython, dependencies before code",
-    `FROM ${taggedAndPinned(PINNED_IMAGES.python)} AS build`,
+    "# build: production dependencies on Debian 13's python3.13, the runtime's interpreter",
+    `FROM ${taggedAndPinned(PINNED_IMAGES.debian)} AS build`,
     "ENV UV_COMPILE_BYTECODE=1 \\",
     "    UV_LINK_MODE=copy \\",
-    "    UV_PYTHON_INSTALL_DIR=/opt/python \\",
-    "    UV_PYTHON_PREFERENCE=only-managed \\",
+    "    UV_PYTHON_DOWNLOADS=never \\",
+    "    UV_PYTHON_PREFERENCE=only-system \\",
     "    UV_PROJECT_ENVIRONMENT=/app/.venv",
     "COPY --from=uv /uv /usr/local/bin/",
-    `RUN uv python install ${PYTHON_VERSION}`,
+    "RUN apt-get update \\",
+    ` && apt-get install --yes --no-install-recommends ${PRODUCTION_PYTHON.debianPackage} \\`,
+    " && rm -rf /var/lib/apt/lists/*",
     "WORKDIR /app",
     "RUN --mount=type=cache,target=/root/.cache/uv \\",
     ...lockfileMounts,
-    `    uv sync --frozen --no-dev --no-install-project --python ${PYTHON_VERSION}`,
-    "# What a server never imports: tests, IDLE, Tk, headers (dependencies are already built).",
-    `RUN cd /opt/python/cpython-${PYTHON_VERSION}-*/ \\`,
-    " && rm -rf include share lib/tcl* lib/tk* lib/libtcl* lib/libtk* \\",
-    "      lib/python3.*/test lib/python3.*/idlelib lib/python3.*/tkinter lib/python3.*/turtledemo lib/python3.*/ensurepip",
+    `    uv sync --frozen --no-dev --no-install-project --python ${PRODUCTION_PYTHON.path}`,
     `COPY ${packageDirectory}/ /app/${packageDirectory}/`,
     `RUN /app/.venv/bin/python -m compileall -q --invalidation-mode unchecked-hash ${packageDirectory}`,
     "",
-    "# production: glibc, CA certificates and tzdata; no shell, no package manager",
-    `FROM ${taggedAndPinned(PINNED_IMAGES.distrolessCc)} AS production`,
+    `# production: Debian 13's python${PRODUCTION_PYTHON.minorVersion}, glibc, CA certificates and tzdata; no shell, no package manager`,
+    `FROM ${taggedAndPinned(PINNED_IMAGES.distrolessPython)} AS production`,
     "ARG VERSION=0.0.0-dev",
     "ARG APP_ENV=production",
     ...labels(props.serviceName),
@@ -127,8 +126,7 @@ export function renderDockerfile(props: DockerfileProps): string {
     "    PATH=/app/.venv/bin:/usr/bin:/bin \\",
     "    APP_ENV=${APP_ENV} \\",
     "    APP_VERSION=${VERSION}",
-    "# One layer each for the interpreter, the dependencies and the code: a code change ships one small layer.",
-    "COPY --from=build /opt/python /opt/python",
+    "# One layer each for the dependencies and the code: a code change ships one small layer.",
     "COPY --from=build /app/.venv /app/.venv",
     `COPY --from=build /app/${packageDirectory} /app/${packageDirectory}`,
     "WORKDIR /app",
@@ -136,9 +134,10 @@ export function renderDockerfile(props: DockerfileProps): string {
     "USER 1000:1000",
     `EXPOSE ${props.port}`,
     "STOPSIGNAL SIGTERM",
-    healthcheck("/app/.venv/bin/python"),
+    healthcheck(PRODUCTION_INTERPRETER),
     "# Exec form: the interpreter is PID 1 and receives SIGTERM itself; uvicorn drains and exits.",
-    `ENTRYPOINT ${execForm(["/app/.venv/bin/python", "-m", "uvicorn"])}`,
+    "# Forwarded headers are trusted from any peer: the NetworkPolicy admits only the route's proxies.",
+    `ENTRYPOINT ${execForm([PRODUCTION_INTERPRETER, "-m", "uvicorn"])}`,
     `CMD ${execForm([
       props.asgiApp,
       "--host",
@@ -146,7 +145,10 @@ export function renderDockerfile(props: DockerfileProps): string {
       "--port",
       String(props.port),
       "--timeout-graceful-shutdown",
-      String(GRACEFUL_SHUTDOWN_SECONDS),
+      String(gracefulShutdownSeconds(props.shutdown ?? { terminationGracePeriodSeconds: 30, drainSeconds: 10 })),
+      "--proxy-headers",
+      "--forwarded-allow-ips",
+      "*",
       "--no-server-header",
     ])}`,
     "",

@@ -1,3 +1,4 @@
+import { WEBHOOK_SECRET_NAMES } from "../../lib/domain/reserved-names";
 import { scriptTemplate } from "./script-template";
 
 /**
@@ -14,7 +15,7 @@ export const TERRAFORM_CLOUD_SCRIPT_PATH = ".github/scripts/terraform-cloud.sh";
 export const NOTIFY_SCRIPT_PATH = ".github/scripts/notify.sh";
 
 /** The repository secrets holding the webhooks; either may be empty, which skips that channel. */
-export const WEBHOOK_SECRETS = ["SLACK_WEBHOOK_URL", "DISCORD_WEBHOOK_URL"] as const;
+export const WEBHOOK_SECRETS = WEBHOOK_SECRET_NAMES;
 
 /** Terraform Cloud run states after which nothing more happens, and whether they count as deployed. */
 export const TERMINAL_RUN_STATES = {

@@ -1,4 +1,5 @@
 import type { ManagedFile } from "../../lib/domain/managed-file";
+import { PIPELINE_SECRET_NAMES } from "../../lib/domain/reserved-names";
 import { dependabotConfig } from "./dependabot";
 import { validatePipelineProps, type ServicePipelineProps } from "./pipeline-props";
 import {
@@ -6,7 +7,6 @@ import {
   notifyScript,
   TERRAFORM_CLOUD_SCRIPT_PATH,
   terraformCloudScript,
-  WEBHOOK_SECRETS,
 } from "./repository-scripts";
 import { securityScanWorkflow } from "./security-scan";
 import { MERGE_CHECKS } from "./service-ci/merge-checks";
@@ -44,5 +44,5 @@ export function requiredStatusChecks(): string[] {
  * so a workflow never references a secret that Terraform does not manage.
  */
 export function pipelineSecretNames(): string[] {
-  return ["TF_API_TOKEN", ...WEBHOOK_SECRETS];
+  return [...PIPELINE_SECRET_NAMES];
 }

@@ -70,6 +70,21 @@ export const GITHUB_READ_COSTS: Readonly<Record<string, ReadCost>> = {
     requests: 1,
     calls: "Repositories.GetDeploymentBranchPolicy (resource_github_repository_environment_deployment_policy.go:105)",
   },
+  github_team_repository: {
+    requests: 1,
+    calls: "Teams.IsTeamRepoByID (resource_github_team_repository.go:127)",
+  },
+  github_repository_collaborator: {
+    requests: 2,
+    calls:
+      "Repositories.ListInvitations (resource_github_repository_collaborator.go:107, :213), then ListCollaborators (:148), " +
+      "one page each for a repository with up to 100 invitations and collaborators",
+  },
+  "data.github_repository": {
+    requests: 1,
+    calls:
+      "Repositories.Get (data_source_github_repository.go:362); GetPagesInfo (:412) with Pages, License (:427) with a licence",
+  },
   "data.github_branch": { requests: 1, calls: "Git.GetRef (data_source_github_branch.go:51)" },
   "data.github_user": {
     requests: 3,

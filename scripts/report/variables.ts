@@ -17,18 +17,48 @@ export interface StackInput {
   readonly setByPipeline: boolean;
 }
 
+interface EnvironmentInput {
+  readonly name: string;
+  readonly sensitive: boolean;
+  readonly description: string;
+}
+
 /**
  * Credentials a provider reads from the environment when its block in the output does not set
  * them. They are not Terraform variables, so in Terraform Cloud they are environment variables
- * of the workspace.
+ * of the workspace. The GitHub provider reads a GitHub App's from an empty `app_auth` block
+ * (github/provider.go:96-124 at v6.10.0), a token otherwise.
  */
-const PROVIDER_ENVIRONMENT: Readonly<
-  Record<string, { readonly unlessSet: readonly string[]; readonly name: string; readonly description: string }>
-> = {
-  github: {
-    unlessSet: ["token", "app_auth"],
-    name: "GITHUB_TOKEN",
-    description: "Token the GitHub provider acts with (repo and workflow scopes), or a GitHub App installation token",
+const PROVIDER_ENVIRONMENT: Readonly<Record<string, (configured: JsonObject) => readonly EnvironmentInput[]>> = {
+  github: (configured) => {
+    if (configured.token !== undefined) return [];
+    if (configured.app_auth === undefined) {
+      return [
+        {
+          name: "GITHUB_TOKEN",
+          sensitive: true,
+          description: 'Token the GitHub provider acts with (see README "Credentials" for its permissions)',
+        },
+      ];
+    }
+    const appAuth = block(configured.app_auth) ?? {};
+    return [
+      { key: "id", name: "GITHUB_APP_ID", sensitive: false, description: "ID of the GitHub App Terraform acts as" },
+      {
+        key: "installation_id",
+        name: "GITHUB_APP_INSTALLATION_ID",
+        sensitive: false,
+        description: "ID of the App's installation on the owner (organisation or user)",
+      },
+      {
+        key: "pem_file",
+        name: "GITHUB_APP_PEM_FILE",
+        sensitive: true,
+        description: "The App's private key, PEM text (newlines may be written as \\n)",
+      },
+    ]
+      .filter((input) => appAuth[input.key] === undefined)
+      .map(({ name, sensitive, description }) => ({ name, sensitive, description }));
   },
 };
 
@@ -45,17 +75,14 @@ export function stackInputs(stack: JsonObject, setByPipeline: ReadonlySet<string
     .flatMap((provider) => {
       const needs = PROVIDER_ENVIRONMENT[provider];
       const configured = block(providers[provider]) ?? {};
-      if (needs === undefined || needs.unlessSet.some((key) => configured[key] !== undefined)) return [];
-      return [
-        {
-          name: needs.name,
-          category: "env" as const,
-          sensitive: true,
-          required: true,
-          description: needs.description,
-          setByPipeline: false,
-        },
-      ];
+      return (needs?.(configured) ?? []).map((input): StackInput => ({
+        name: input.name,
+        category: "env",
+        sensitive: input.sensitive,
+        required: true,
+        description: input.description,
+        setByPipeline: false,
+      }));
     });
   const variables = Object.entries(isObject(stack.variable) ? stack.variable : {})
     .sort(([a], [b]) => a.localeCompare(b))

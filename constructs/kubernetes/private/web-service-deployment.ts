@@ -30,7 +30,10 @@ export const PROBE_TIMING = {
   liveness: { periodSeconds: 10, timeoutSeconds: 2, failureThreshold: 3 },
 } as const;
 
-/** The header that tells the app's drain endpoint how long to hold the pre-stop request. */
+/** Evictions a PodDisruptionBudget allows at once. */
+export const MAX_UNAVAILABLE = "1";
+
+/** The header that tells an app-implemented drain endpoint how long to hold the pre-stop request. */
 export const DRAIN_SECONDS_HEADER = "X-Drain-Seconds";
 
 /** What WebService resolved and validated for one Deployment; every field is required here. */
@@ -42,12 +45,20 @@ export interface WebServiceDeploymentProps {
   /** The Deployment's selector; immutable once created, so fixed per colour. */
   readonly selector: Readonly<Record<string, string>>;
   readonly image: string;
+  /** 1 or 0 (a Terraform expression): whether this Deployment, its autoscaler and budget exist. */
+  readonly count?: number;
   readonly port: number;
   readonly healthPaths: HealthPaths;
   readonly resources: { readonly requests: ResourceAmounts; readonly limits: ResourceAmounts };
   readonly replicas: ReplicaRange;
+  /** The autoscaler's floor; a Terraform expression within `replicas`. @default replicas.min */
+  readonly minReplicas?: number;
+  /** Spread across nodes required (production) or only preferred. */
+  readonly spread: "required" | "preferred";
   readonly autoscaling: Autoscaling;
   readonly shutdown: Shutdown;
+  /** The image's Python interpreter, for the pre-stop sleep (the image has no shell and no `sleep`). */
+  readonly interpreter: string;
   readonly serviceAccountName: string;
   /** @default no ConfigMap in the environment */
   readonly configMapName?: string;
@@ -83,7 +94,11 @@ export class WebServiceDeployment extends Construct implements WebServiceWorkloa
       nodeTaintsPolicy: "Honor",
     });
 
+    // Objects of a workload without an image yet have no instance; their names are literal,
+    // because an attribute reference to a counted resource would need an index.
+    const count = props.count;
     this.deployment = new DeploymentV1(this, "deployment", {
+      count,
       metadata: { name: props.name, namespace: props.namespace, labels },
       // Fail the apply when the new pods do not become ready (their probes fail) in time.
       waitForRollout: true,
@@ -114,8 +129,9 @@ export class WebServiceDeployment extends Construct implements WebServiceWorkloa
               seccompProfile: { type: "RuntimeDefault" },
             },
             topologySpreadConstraint: [
-              // Two pods of a Deployment never share a node, so a node failure or drain takes one.
-              spreadOver("kubernetes.io/hostname", "DoNotSchedule"),
+              // Required: two pods of a Deployment never share a node, so a node failure or drain
+              // takes one. Preferred (staging): a small cluster still schedules every pod.
+              spreadOver("kubernetes.io/hostname", props.spread === "required" ? "DoNotSchedule" : "ScheduleAnyway"),
               // Zones are preferred, not required: clusters with one zone must still schedule.
               spreadOver("topology.kubernetes.io/zone", "ScheduleAnyway"),
             ],
@@ -137,24 +153,7 @@ export class WebServiceDeployment extends Construct implements WebServiceWorkloa
                 startupProbe: { ...probe(props.healthPaths.startup), ...PROBE_TIMING.startup },
                 readinessProbe: { ...probe(props.healthPaths.readiness), ...PROBE_TIMING.readiness },
                 livenessProbe: { ...probe(props.healthPaths.liveness), ...PROBE_TIMING.liveness },
-                ...(props.shutdown.drainSeconds === 0
-                  ? {}
-                  : {
-                      // The image has no shell or `sleep`, and provider 2.38 has no `sleep` hook:
-                      // the app's drain endpoint holds the request for the given seconds instead.
-                      lifecycle: {
-                        preStop: [
-                          {
-                            httpGet: {
-                              path: props.shutdown.drainPath,
-                              port: HTTP_PORT_NAME,
-                              scheme: "HTTP",
-                              httpHeader: [{ name: DRAIN_SECONDS_HEADER, value: String(props.shutdown.drainSeconds) }],
-                            },
-                          },
-                        ],
-                      },
-                    }),
+                ...(props.shutdown.drainSeconds === 0 ? {} : { lifecycle: { preStop: [preStop(props)] } }),
                 securityContext: {
                   allowPrivilegeEscalation: false,
                   readOnlyRootFilesystem: true,
@@ -173,15 +172,20 @@ export class WebServiceDeployment extends Construct implements WebServiceWorkloa
       },
     });
 
+    const memoryTarget = props.autoscaling.targetMemoryUtilizationPercent;
     this.autoscaler = new HorizontalPodAutoscalerV2(this, "autoscaler", {
+      count,
+      dependsOn: [this.deployment],
       metadata: { name: props.name, namespace: props.namespace, labels },
       spec: {
-        scaleTargetRef: { apiVersion: "apps/v1", kind: "Deployment", name: this.deployment.metadata.name },
-        minReplicas: props.replicas.min,
+        scaleTargetRef: { apiVersion: "apps/v1", kind: "Deployment", name: props.name },
+        minReplicas: props.minReplicas ?? props.replicas.min,
         maxReplicas: props.replicas.max,
+        // CPU leads: a Python process's memory grows with its caches and rarely falls back, so a
+        // memory target would hold the Deployment at its maximum. Memory only where configured.
         metric: [
           utilization("cpu", props.autoscaling.targetCpuUtilizationPercent),
-          utilization("memory", props.autoscaling.targetMemoryUtilizationPercent),
+          ...(memoryTarget === undefined ? [] : [utilization("memory", memoryTarget)]),
         ],
         behavior: {
           scaleDown: [
@@ -200,15 +204,37 @@ export class WebServiceDeployment extends Construct implements WebServiceWorkloa
     // budget is exhausted) is not in provider 2.38's schema; Kubernetes' default IfHealthyBudget
     // applies, so a Deployment whose pods are all unready can hold up a node drain.
     this.disruptionBudget = new PodDisruptionBudgetV1(this, "disruption-budget", {
+      count,
       metadata: { name: props.name, namespace: props.namespace, labels },
       spec: {
         selector: { matchLabels: { ...props.selector } },
-        // With one replica, `minAvailable: 1` would block every node drain forever; let that
-        // single pod move (a short outage, in environments that allow one replica) instead.
-        ...(props.replicas.min >= 2 ? { minAvailable: "1" } : { maxUnavailable: "1" }),
+        // At most one pod of the Deployment is evicted at a time, whatever its size: a node
+        // drain waits for the replacement to be ready before the next eviction. (`minAvailable:
+        // 1` would let a drain evict all pods but one.) With a single replica this lets that pod
+        // move instead of blocking the drain forever.
+        maxUnavailable: MAX_UNAVAILABLE,
       },
     });
   }
+}
+
+/**
+ * Without an app-implemented drain endpoint, the image's own interpreter sleeps (exec form, no
+ * shell). An `httpGet` answered with 404 would count as success and SIGTERM would follow at once.
+ */
+function preStop(props: WebServiceDeploymentProps) {
+  const seconds = props.shutdown.drainSeconds;
+  if (props.shutdown.drainPath !== undefined) {
+    return {
+      httpGet: {
+        path: props.shutdown.drainPath,
+        port: HTTP_PORT_NAME,
+        scheme: "HTTP",
+        httpHeader: [{ name: DRAIN_SECONDS_HEADER, value: String(seconds) }],
+      },
+    };
+  }
+  return { exec: { command: [props.interpreter, "-c", `import time; time.sleep(${seconds})`] } };
 }
 
 function utilization(resource: "cpu" | "memory", averageUtilization: number) {

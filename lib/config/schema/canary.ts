@@ -90,13 +90,6 @@ export const environmentCanarySchema = z
       address: httpUrl,
       namespace: dnsLabel(63).default("monitoring"),
     }),
-    /** The Gateway (Gateway API) the HTTPRoute Flagger generates for each service attaches to. */
-    gateway: z.strictObject({
-      name: dnsLabel(63),
-      namespace: dnsLabel(63),
-      /** @default every listener of the Gateway that admits the route */
-      sectionName: dnsLabel(63).optional(),
-    }),
     stepWeights: stepWeights.default([...CANARY_DEFAULTS.stepWeights]),
     intervalSeconds: seconds(10, 3600).default(CANARY_DEFAULTS.intervalSeconds),
     failureThreshold: z
@@ -159,7 +152,14 @@ interface CanaryView {
     >;
   }[];
   readonly environments: Readonly<
-    Record<string, { readonly strategy: string; readonly canary?: EnvironmentCanary | undefined }>
+    Record<
+      string,
+      {
+        readonly strategy: string;
+        readonly canary?: EnvironmentCanary | undefined;
+        readonly network: { readonly routing: { readonly kind: string } };
+      }
+    >
   >;
 }
 
@@ -183,7 +183,16 @@ export function reportCanaryProblems(config: CanaryView, ctx: z.RefinementCtx): 
         code: "custom",
         path: ["environments", name, "canary"],
         message:
-          "is required with strategy 'canary': at least prometheus.address (the Prometheus Flagger's gates query) and gateway (name, namespace)",
+          "is required with strategy 'canary': at least prometheus.address (the Prometheus Flagger's gates query)",
+      });
+    }
+    if (canary && environment.network.routing.kind !== "gateway") {
+      ctx.addIssue({
+        code: "custom",
+        path: ["environments", name, "network", "routing", "kind"],
+        input: environment.network.routing.kind,
+        message:
+          "must be 'gateway' with strategy 'canary': Flagger shifts the traffic through the HTTPRoute it generates",
       });
     }
     if (!canary && environment.canary !== undefined) {

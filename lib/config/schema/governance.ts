@@ -1,4 +1,13 @@
-import { REPOSITORY_VISIBILITIES } from "../../domain/github-plan";
+import {
+  ADVANCED_SECURITY_PLANS,
+  DEFAULT_GITHUB_PLAN,
+  GITHUB_PLANS,
+  REPOSITORY_VISIBILITIES,
+  cheapestPlanFor,
+  githubFeatures,
+  type GithubPlan,
+  type RepositoryVisibility,
+} from "../../domain/github-plan";
 import { z } from "zod";
 import { DERIVED_ENVIRONMENT_VARIABLES, PIPELINE_VARIABLE_NAMES } from "../../domain/reserved-names";
 import { githubLogin, githubTeamSlug } from "./primitives";
@@ -87,10 +96,47 @@ export const githubGovernanceFields = {
     .enum(REPOSITORY_VISIBILITIES, { error: `must be one of: ${REPOSITORY_VISIBILITIES.join(", ")}` })
     .default("private"),
   /**
-   * Secret scanning with push protection. Free on public repositories; private and internal ones
-   * need GitHub Advanced Security (Secret Protection). `false` leaves the setting as it is.
+   * The organisation's GitHub plan. Licence-dependent settings are sent only where the plan has
+   * them; what the rest of the config asks for is checked against it (see README "GitHub plan
+   * and licences").
    */
-  secretScanning: z.boolean().default(true),
+  plan: z.enum(GITHUB_PLANS, { error: `must be one of: ${GITHUB_PLANS.join(", ")}` }).default(DEFAULT_GITHUB_PLAN),
+  /**
+   * GitHub Advanced Security products the organisation has bought, for private and internal
+   * repositories (public ones have secret scanning, push protection and code scanning for free).
+   */
+  advancedSecurity: z
+    .strictObject({
+      /** GitHub Secret Protection: secret scanning and push protection. */
+      secretProtection: z.boolean().default(false),
+      /** GitHub Code Security: code scanning (CodeQL). */
+      codeSecurity: z.boolean().default(false),
+    })
+    .prefault({}),
+  /**
+   * How Terraform signs in to GitHub: a GitHub App installation (`GITHUB_APP_ID`,
+   * `GITHUB_APP_INSTALLATION_ID`, `GITHUB_APP_PEM_FILE`) or a token (`GITHUB_TOKEN`).
+   */
+  authentication: z.enum(["app", "token"], { error: "must be one of: app, token" }).default("app"),
+  /**
+   * Who gives environment reviewers the read access GitHub requires of them: `grant` (the
+   * environment stacks, least privilege: read) or `managed-elsewhere` (teams and collaborators are
+   * managed outside this project).
+   */
+  reviewerAccess: z
+    .enum(["grant", "managed-elsewhere"], { error: "must be one of: grant, managed-elsewhere" })
+    .default("grant"),
+  /** Repository features, set on created and adopted repositories alike. */
+  features: z
+    .strictObject({
+      /** Issues: where bug and vulnerability reports without a private channel go. */
+      issues: z.boolean().default(true),
+      /** Repository projects (classic boards). */
+      projects: z.boolean().default(false),
+      /** Discussions. */
+      discussions: z.boolean().default(false),
+    })
+    .prefault({}),
   branchRules,
   /** @default the production environment's reviewers */
   codeOwners: codeOwners.optional(),
@@ -105,6 +151,11 @@ export const serviceGovernanceFields = {
    * it, then manages the same settings.
    */
   adoptRepository: z.boolean().default(false),
+  /**
+   * The repository's homepage link. Set on adopted repositories too (an unset homepage would clear
+   * theirs). @default the service's production URL, or none
+   */
+  homepage: z.url({ error: "must be a URL such as https://orders.example.com" }).optional(),
 };
 
 /** Which refs besides the environment's own branch may deploy to an environment. */
@@ -119,10 +170,23 @@ export function deploymentSources(defaults: { releaseBranches: boolean; releaseT
     .prefault({});
 }
 
+interface ApprovalSettings {
+  readonly branch: string;
+  readonly approval: {
+    readonly reviewers: { readonly users: readonly string[]; readonly teams: readonly string[] };
+    readonly waitTimerMinutes: number;
+  };
+}
+
 interface GovernedConfig {
+  readonly github: {
+    readonly visibility: RepositoryVisibility;
+    readonly plan: GithubPlan;
+    readonly advancedSecurity: { readonly secretProtection: boolean; readonly codeSecurity: boolean };
+  };
   readonly environments: {
-    readonly staging: { readonly branch: string };
-    readonly production: { readonly branch: string };
+    readonly staging: ApprovalSettings;
+    readonly production: ApprovalSettings;
   };
   readonly services: readonly {
     readonly secrets: { readonly repository: readonly string[]; readonly environment: readonly string[] };
@@ -134,8 +198,75 @@ interface GovernedConfig {
   }[];
 }
 
+/**
+ * What the declared plan cannot give the configured repositories, each reported at the field that
+ * asks for it with the one line that fixes it: GitHub would otherwise refuse the setting on the
+ * first apply, after the repository exists.
+ */
+function reportPlanProblems(config: GovernedConfig, ctx: z.RefinementCtx): void {
+  const { visibility, plan, advancedSecurity } = config.github;
+  const none = { secretProtection: false, codeSecurity: false };
+  const features = githubFeatures(visibility, { plan, ...none });
+  const upgrade = (needs: Parameters<typeof cheapestPlanFor>[1]) => {
+    const cheapest = cheapestPlanFor(visibility, needs);
+    // Pro is a personal account's plan; an organisation's next step up is Team.
+    const line = cheapest === "pro" ? "team (an organisation) or pro (a personal account)" : cheapest;
+    return `set github.plan: ${line} if the owner has it, or github.visibility: public`;
+  };
+  if (visibility === "internal" && plan !== "enterprise") {
+    ctx.addIssue({
+      code: "custom",
+      path: ["github", "visibility"],
+      message: `internal repositories exist only in GitHub Enterprise organisations (github.plan is '${plan}'): set github.plan: enterprise, or github.visibility: private`,
+    });
+    return;
+  }
+  if (!features.rulesets || !features.environments) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["github", "plan"],
+      message: `GitHub ${plan} gives ${visibility} repositories no rulesets (the branch rules) and no deployment environments (the staging and production gates): ${upgrade(["rulesets", "environments"])}`,
+    });
+    return;
+  }
+  if (!features.environmentProtection) {
+    for (const name of ["staging", "production"] as const) {
+      const { reviewers, waitTimerMinutes } = config.environments[name].approval;
+      if (reviewers.users.length + reviewers.teams.length > 0) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["environments", name, "approval", "reviewers"],
+          message: `required reviewers on a ${visibility} repository need GitHub Enterprise (github.plan is '${plan}'): ${upgrade(["environmentProtection"])}`,
+        });
+      }
+      if (waitTimerMinutes > 0) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["environments", name, "approval", "waitTimerMinutes"],
+          message: `a wait timer on a ${visibility} repository needs GitHub Enterprise (github.plan is '${plan}'): ${upgrade(["environmentProtection"])}, or set 0`,
+        });
+      }
+    }
+  }
+  if (visibility !== "public" && !ADVANCED_SECURITY_PLANS.includes(plan)) {
+    for (const [product, name] of [
+      ["secretProtection", "GitHub Secret Protection"],
+      ["codeSecurity", "GitHub Code Security"],
+    ] as const) {
+      if (advancedSecurity[product]) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["github", "advancedSecurity", product],
+          message: `${name} is sold to organisations on GitHub ${ADVANCED_SECURITY_PLANS.join(" or ")} (github.plan is '${plan}'): set github.plan to the plan the organisation has, or ${product}: false`,
+        });
+      }
+    }
+  }
+}
+
 /** Cross-field rules of the governance settings; run once every field has the right type. */
 export function reportGovernanceProblems(config: GovernedConfig, ctx: z.RefinementCtx): void {
+  reportPlanProblems(config, ctx);
   const { staging, production } = config.environments;
   if (staging.branch === production.branch) {
     ctx.addIssue({

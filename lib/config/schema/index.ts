@@ -1,10 +1,10 @@
+import { serviceImageRepository } from "../../domain/oci-reference";
 import { z } from "zod";
 import { reportCanaryProblems } from "./canary";
 import { reportContainerProblems } from "./container";
 import { developmentSchema, reportDevelopmentProblems } from "./development";
 import { environmentsSchema } from "./environment";
 import { githubGovernanceFields, reportGovernanceProblems } from "./governance";
-import { reportImageSelectionProblems, withDefaultImageTag } from "./image";
 import { policySchema } from "./policy";
 import { githubLogin } from "./primitives";
 import { serviceSchema } from "./service";
@@ -37,60 +37,80 @@ const rawDeliveryConfigSchema = z.strictObject({
 });
 
 export const deliveryConfigSchema = rawDeliveryConfigSchema
-  // zod runs cross-field rules only once every field has the right type.
-  .superRefine((config, ctx) => {
-    reportDuplicates(
-      config.services.map((service) => service.name),
-      (index) => ["services", index, "name"],
-      ctx,
-    );
-    reportDuplicates(
-      config.services.map((service) => service.repository ?? service.name),
-      (index) => ["services", index, "repository"],
-      ctx,
-    );
-
-    const { staging, production } = config.environments;
-    const reviewers = production.approval.reviewers;
-    if (reviewers.users.length + reviewers.teams.length === 0) {
-      ctx.addIssue({
-        code: "custom",
-        path: ["environments", "production", "approval", "reviewers"],
-        message:
-          "production needs at least one reviewer (a user login or a team slug): it deploys behind an approval gate",
-      });
-    }
-    const productionMinimums: { path: (string | number)[]; min: number }[] = [
-      { path: ["environments", "production", "replicas", "min"], min: production.replicas.min },
-      ...config.services.flatMap((service, index) => {
-        const override = service.environments.production.replicas;
-        return override
-          ? [{ path: ["services", index, "environments", "production", "replicas", "min"], min: override.min }]
-          : [];
-      }),
-    ];
-    for (const { path, min } of productionMinimums.filter((entry) => entry.min < PRODUCTION_MIN_REPLICAS)) {
-      ctx.addIssue({
-        code: "custom",
-        path,
-        message: `must be at least ${PRODUCTION_MIN_REPLICAS} in production so one pod survives a node drain (got ${min})`,
-      });
-    }
-    if (staging.namespace === production.namespace) {
-      ctx.addIssue({
-        code: "custom",
-        path: ["environments", "production", "namespace"],
-        message: `must differ from the staging namespace ('${staging.namespace}'): environments are isolated by namespace`,
-      });
-    }
-    reportGovernanceProblems(config, ctx);
-    reportImageSelectionProblems(config, ctx);
-    reportContainerProblems(config, ctx);
-    reportDevelopmentProblems(config, ctx);
-    reportWorkloadProblems(config, ctx);
-    reportCanaryProblems(config, ctx);
-  })
+  .superRefine(
+    (config, ctx) => {
+      // zod skips cross-field rules while any field has the wrong type; these run anyway, so that
+      // one run reports every problem. Each rule sees the fields that parsed; a rule that cannot be
+      // evaluated on what parsed (it throws on a missing or mistyped part) is left for the next run.
+      for (const rule of CROSS_FIELD_RULES) {
+        try {
+          rule(config, ctx);
+        } catch {
+          // The fields this rule reads have problems of their own, reported by the schema.
+        }
+      }
+    },
+    { when: () => true },
+  )
   .transform(resolveDefaults);
+
+type RawDeliveryConfig = z.output<typeof rawDeliveryConfigSchema>;
+
+const CROSS_FIELD_RULES: readonly ((config: RawDeliveryConfig, ctx: z.RefinementCtx) => void)[] = [
+  reportConfigProblems,
+  reportGovernanceProblems,
+  reportContainerProblems,
+  reportDevelopmentProblems,
+  reportWorkloadProblems,
+  reportCanaryProblems,
+];
+
+function reportConfigProblems(config: RawDeliveryConfig, ctx: z.RefinementCtx): void {
+  reportDuplicates(
+    config.services.map((service) => service.name),
+    (index) => ["services", index, "name"],
+    ctx,
+  );
+  reportDuplicates(
+    config.services.map((service) => service.repository ?? service.name),
+    (index) => ["services", index, "repository"],
+    ctx,
+  );
+
+  const { staging, production } = config.environments;
+  const reviewers = production.approval.reviewers;
+  if (reviewers.users.length + reviewers.teams.length === 0) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["environments", "production", "approval", "reviewers"],
+      message:
+        "production needs at least one reviewer (a user login or a team slug): it deploys behind an approval gate",
+    });
+  }
+  const productionMinimums: { path: (string | number)[]; min: number }[] = [
+    { path: ["environments", "production", "replicas", "min"], min: production.replicas.min },
+    ...config.services.flatMap((service, index) => {
+      const override = service.environments.production.replicas;
+      return override
+        ? [{ path: ["services", index, "environments", "production", "replicas", "min"], min: override.min }]
+        : [];
+    }),
+  ];
+  for (const { path, min } of productionMinimums.filter((entry) => entry.min < PRODUCTION_MIN_REPLICAS)) {
+    ctx.addIssue({
+      code: "custom",
+      path,
+      message: `must be at least ${PRODUCTION_MIN_REPLICAS} in production so one pod survives a node drain (got ${min})`,
+    });
+  }
+  if (staging.namespace === production.namespace) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["environments", "production", "namespace"],
+      message: `must differ from the staging namespace ('${staging.namespace}'): environments are isolated by namespace`,
+    });
+  }
+}
 
 /**
  * Fills the defaults that depend on other fields, so that stacks and constructs read one
@@ -99,17 +119,15 @@ export const deliveryConfigSchema = rawDeliveryConfigSchema
 function resolveDefaults(config: z.output<typeof rawDeliveryConfigSchema>) {
   const services = config.services.map((service) => {
     const repository = service.repository ?? service.name;
-    const image = qualifyImage(service.image ?? `${config.github.owner}/${repository}`.toLowerCase());
+    const image = serviceImageRepository(service.image, config.github.owner, repository);
     const environments = {
       staging: {
         ...service.environments.staging,
         replicas: service.environments.staging.replicas ?? config.environments.staging.replicas,
-        image: withDefaultImageTag(service.environments.staging.image, config.environments.staging.branch),
       },
       production: {
         ...service.environments.production,
         replicas: service.environments.production.replicas ?? config.environments.production.replicas,
-        image: withDefaultImageTag(service.environments.production.image, config.environments.production.branch),
       },
     };
     return { ...service, repository, image, environments };
@@ -127,13 +145,6 @@ function resolveDefaults(config: z.output<typeof rawDeliveryConfigSchema>) {
       workspacePrefix: config.terraformCloud.workspacePrefix ?? firstService?.name ?? "delivery",
     },
   };
-}
-
-/** An image without a registry host is on GHCR; Docker's implicit docker.io is never assumed. */
-function qualifyImage(image: string): string {
-  const [first, ...rest] = image.split("/");
-  const hasRegistryHost = rest.length > 0 && first !== undefined && /[.:]/.test(first);
-  return hasRegistryHost ? image : `ghcr.io/${image}`;
 }
 
 function reportDuplicates(

@@ -69,12 +69,11 @@ const autoscaling = z
       .min(utilization.min)
       .max(utilization.max)
       .default(SERVICE_DEFAULTS.autoscaling.targetCpuUtilizationPercent),
-    targetMemoryUtilizationPercent: z
-      .number()
-      .int()
-      .min(utilization.min)
-      .max(utilization.max)
-      .default(SERVICE_DEFAULTS.autoscaling.targetMemoryUtilizationPercent),
+    /**
+     * Off unless set: a Python process's memory grows with its caches and rarely shrinks, so a
+     * memory target would hold the Deployment at its maximum. CPU leads.
+     */
+    targetMemoryUtilizationPercent: z.number().int().min(utilization.min).max(utilization.max).optional(),
     /** How long load must stay low before pods are removed; damps flapping. */
     scaleDownStabilizationSeconds: z
       .number()
@@ -114,7 +113,7 @@ const serviceEnvironment = z
     url: z.url({ protocol: /^https?$/, error: "must be an http(s) URL" }).optional(),
     /** Extra environment-level Actions variables for this environment only. */
     variables: variableValues.default({}),
-    /** The image this environment runs when the pipeline does not pass one (tag, digest). */
+    /** The digest this environment runs while the pipeline has passed none (a bootstrap pin). @default none */
     image: imageSelection,
     /** Changes to the environment's canary release for this service (strategy `canary`). */
     canary: serviceCanarySchema,

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { DEPLOYMENT_COLORS } from "../../domain/environments";
 import { parseQuantity } from "../../domain/quantity";
+import { gracefulShutdownSeconds, SHUTDOWN_MARGIN_SECONDS } from "../../domain/python-runtime";
 import { DERIVED_APP_SETTINGS } from "../../domain/reserved-names";
 import { SERVICE_DEFAULTS, SERVICE_LIMITS } from "../../domain/service-defaults";
 import { cpuQuantity, httpPath, memoryQuantity, type ReplicaBounds } from "./primitives";
@@ -53,6 +54,17 @@ const limitRange = z
 /** The fields each environment adds for its Kubernetes workloads. */
 export const environmentWorkloadFields = {
   activeColor,
+  /**
+   * Blue-green: how long after a switch the previous colour stays at the live size, ready for an
+   * instant rollback, before the deploy workflow lets its autoscaler floor fall back. An Actions
+   * variable of the environment (`ROLLBACK_WINDOW_MINUTES`).
+   */
+  rollbackWindowMinutes: z
+    .number()
+    .int("must be a whole number of minutes")
+    .min(0, "must be from 0 to 1440 minutes")
+    .max(1440, "must be from 0 to 1440 minutes")
+    .default(30),
   /** @default no ResourceQuota */
   quota: quota.optional(),
   /** @default no LimitRange */
@@ -68,8 +80,11 @@ const seconds = (range: { readonly min: number; readonly max: number }) =>
 
 /**
  * How a pod stops. Kubernetes removes a terminating pod from the Service endpoints at the same
- * time as it sends SIGTERM, so for a few seconds proxies still route new requests to it: the
- * pre-stop request to `drainPath` holds SIGTERM back for `drainSeconds` while they catch up.
+ * time as it starts the pre-stop hook, so for a few seconds proxies still route new requests to
+ * it: the hook holds SIGTERM back for `drainSeconds` while they catch up. By default the image's
+ * own interpreter sleeps (exec form: the image has no shell); `drainPath` opts in to an
+ * app-implemented endpoint that answers after that time. uvicorn then gets the rest of the
+ * grace period minus a margin to finish open requests (`--timeout-graceful-shutdown`).
  */
 export const shutdown = z
   .strictObject({
@@ -77,19 +92,24 @@ export const shutdown = z
     terminationGracePeriodSeconds: seconds(SERVICE_LIMITS.terminationGracePeriodSeconds).default(
       SERVICE_DEFAULTS.shutdown.terminationGracePeriodSeconds,
     ),
-    /** How long the app's drain endpoint waits before it answers; 0 turns the pre-stop hook off. */
+    /** How long the pre-stop hook holds SIGTERM back; 0 turns the hook off. */
     drainSeconds: seconds(SERVICE_LIMITS.drainSeconds).default(SERVICE_DEFAULTS.shutdown.drainSeconds),
-    /** The app's endpoint that the kubelet calls before SIGTERM (it answers after `drainSeconds`). */
-    drainPath: httpPath.default(SERVICE_DEFAULTS.shutdown.drainPath),
+    /**
+     * Opt-in: the app's own drain endpoint, called instead of the sleep, with the seconds in the
+     * `X-Drain-Seconds` header. It must exist: a 404 counts as success and SIGTERM follows at once.
+     */
+    drainPath: httpPath.optional(),
   })
   .prefault({})
   .superRefine((value, ctx) => {
-    if (value.drainSeconds >= value.terminationGracePeriodSeconds) {
+    // An out-of-range grace period is reported on its own field already.
+    const graceValid = value.terminationGracePeriodSeconds >= SERVICE_LIMITS.terminationGracePeriodSeconds.min;
+    if (graceValid && gracefulShutdownSeconds(value) < 1) {
       ctx.addIssue({
         code: "custom",
         path: ["drainSeconds"],
         input: value.drainSeconds,
-        message: `must be below terminationGracePeriodSeconds (${value.terminationGracePeriodSeconds}) so that the app still has time to finish its requests after SIGTERM`,
+        message: `must be at most ${value.terminationGracePeriodSeconds - SHUTDOWN_MARGIN_SECONDS - 1} (terminationGracePeriodSeconds - ${SHUTDOWN_MARGIN_SECONDS + 1}) so that uvicorn has at least one second after SIGTERM and a ${SHUTDOWN_MARGIN_SECONDS} s margin remains before the kill`,
       });
     }
   });
