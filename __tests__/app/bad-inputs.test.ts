@@ -241,7 +241,7 @@ describe("names that collide once derived", () => {
     [
       "rejects a secret that derives another service's image variable",
       [[["services", 1], { name: "orders", secrets: { environment: ["API_IMAGE"] } }]],
-      /services\[1\]\.secrets\.environment\[0\]: derives the Terraform variable 'orders_api_image'.*services\[0\]\.name \(the image or colour variable of service 'orders-api'\)/,
+      /services\[1\]\.secrets\.environment\[0\]: derives the Terraform variable 'orders_api_image'.*services\[0\]\.name \(the image, colour or replica-floor variable of service 'orders-api'\)/,
     ],
     [
       "rejects a secret that derives a provider credential variable",
@@ -563,7 +563,7 @@ describe("a synth that succeeds", () => {
     const outcome = await synth(space);
     expect(outcome.code).toBe(0);
     expect(outcome.stderr).toMatch(
-      /^synth: done: 4 stacks, \d+ resources and data sources in .*cdktf\.out \(\d+\.\d\d s\)$/m,
+      /^synth: done: 6 stacks, \d+ resources and data sources in .*cdktf\.out \(\d+\.\d\d s\)$/m,
     );
     const after = treeOf(space.outdir);
     expect(
@@ -574,7 +574,9 @@ describe("a synth that succeeds", () => {
       "manifest.json",
       "stacks/development/cdk.tf.json",
       "stacks/github/cdk.tf.json",
+      "stacks/production-cluster/cdk.tf.json",
       "stacks/production/cdk.tf.json",
+      "stacks/staging-cluster/cdk.tf.json",
       "stacks/staging/cdk.tf.json",
     ]);
     expect(after["stacks/staging/cdk.tf.json"]).not.toBe(before["stacks/staging/cdk.tf.json"]);
