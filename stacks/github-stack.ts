@@ -14,7 +14,7 @@ import {
   serviceWorkflowFiles,
   type ServicePipelineProps,
 } from "../renderers/workflows";
-import { type DeliveryConfig, type ServiceConfig } from "../lib/config";
+import { canarySettingsOf, canaryVerdictSeconds, type DeliveryConfig, type ServiceConfig } from "../lib/config";
 import { DeliveryStack, type DeliveryStackProps } from "./delivery-stack";
 import { githubProvider } from "./providers";
 import { workspaceName, type StateBackend } from "./state-backend";
@@ -190,13 +190,23 @@ export function licencesOf(config: DeliveryConfig): GithubLicences {
 
 /** What a service's pipeline needs from the configuration. */
 export function servicePipelineProps(config: DeliveryConfig, service: ServiceConfig): ServicePipelineProps {
-  const environment = (name: EnvironmentName) => ({
-    branch: config.environments[name].branch,
-    strategy: config.environments[name].strategy,
-    url: service.environments[name].url,
-    workspace: workspaceName(config.terraformCloud.workspacePrefix, name),
-    defaultActiveColor: config.environments[name].activeColor,
-  });
+  const environment = (name: EnvironmentName) => {
+    const canary = config.environments[name].canary;
+    return {
+      branch: config.environments[name].branch,
+      strategy: config.environments[name].strategy,
+      url: service.environments[name].url,
+      workspace: workspaceName(config.terraformCloud.workspacePrefix, name),
+      defaultActiveColor: config.environments[name].activeColor,
+      ...(canary === undefined
+        ? {}
+        : {
+            canary: {
+              verdictTimeoutSeconds: canaryVerdictSeconds(canarySettingsOf(canary, service.environments[name].canary)),
+            },
+          }),
+    };
+  };
   return {
     serviceName: service.name,
     owner: config.github.owner,

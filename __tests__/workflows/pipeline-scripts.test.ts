@@ -8,8 +8,9 @@ import { DEPLOYED_STACK_IDS } from "../../lib/app/app";
 import { notifyScript, TERMINAL_RUN_STATES, terraformCloudScript } from "../../renderers/workflows/repository-scripts";
 import { SCRIPTS_DIRECTORY, scriptTemplate } from "../../renderers/workflows/script-template";
 import { servicePipelineProps } from "../../stacks/github-stack";
+import { loadConfig } from "../../lib/config";
 import { startLoopbackApi, type ApiReply } from "../support/loopback-api";
-import { loadDefaultConfig } from "../support/synth";
+import { loadDefaultConfig, PROJECT_ROOT } from "../support/synth";
 
 // The scripts of the pipeline, run for real (bash, curl, jq, git): the deploy jobs' Terraform
 // Cloud client against a fake Terraform Cloud API on loopback that keeps workspace variables and
@@ -486,7 +487,11 @@ function pipelineScripts(): { where: string; script: string }[] {
       }
     }
   };
-  const service = config.services.flatMap((entry) => serviceWorkflowFiles(servicePipelineProps(config, entry)));
+  // The canary example adds the production job's wait step.
+  const canary = loadConfig(path.join(PROJECT_ROOT, "config/examples/canary.yaml"));
+  const service = [config, canary].flatMap((source) =>
+    source.services.flatMap((entry) => serviceWorkflowFiles(servicePipelineProps(source, entry))),
+  );
   for (const file of [...service, ...projectPipelineFiles({ stacks: DEPLOYED_STACK_IDS })]) {
     if (file.path.startsWith(".github/workflows/")) {
       addWorkflow(file.path, file.content);

@@ -6,6 +6,7 @@ export * from "./pinned-images";
 export * from "./quantity";
 export * from "./github-plan";
 export * from "./variable-names";
+export * from "./canary-release";
 export * from "./terraform-requirements";
 export * from "./version-constraint";
 export * from "./environments";

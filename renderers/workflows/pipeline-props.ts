@@ -6,9 +6,15 @@ export interface PipelineEnvironment {
   readonly branch: string;
   /**
    * `rolling`: one image variable per service, replaced in place. `blue-green`: one image variable
-   * per colour; the new digest goes to the idle colour, then traffic switches.
+   * per colour; the new digest goes to the idle colour, then traffic switches. `canary`: one image
+   * variable; Flagger shifts traffic to the new digest in steps and the job waits for its verdict.
    */
-  readonly strategy: "rolling" | "blue-green";
+  readonly strategy: "rolling" | "blue-green" | "canary";
+  /**
+   * Canary: one image variable, as rolling; after the apply the job waits up to
+   * `verdictTimeoutSeconds` for Flagger's verdict. @default none (not a canary environment)
+   */
+  readonly canary?: { readonly verdictTimeoutSeconds: number };
   /**
    * The service's public URL here; `/health` and `/readiness` are checked on it after each
    * deployment. @default none: the health check is skipped with a warning, and the deployment is
@@ -96,6 +102,11 @@ export function validatePipelineProps(props: ServicePipelineProps): void {
     if (!WORKSPACE.test(environment.workspace)) {
       throw new Error(
         `${where}: ${name} workspace '${environment.workspace}' must be a Terraform Cloud workspace name (letters, digits, '-', '_')`,
+      );
+    }
+    if ((environment.strategy === "canary") !== (environment.canary !== undefined)) {
+      throw new Error(
+        `${where}: ${name} canary settings are required with strategy 'canary' and only with it (strategy '${environment.strategy}')`,
       );
     }
     if (environment.url !== undefined && !/^https?:\/\/[^\s"'`$\\]+$/.test(environment.url)) {

@@ -5,6 +5,7 @@ import { Step } from "../step";
 import { checkoutStep, registryLoginStep } from "../toolchain";
 import { RUN_TIMEOUT_SECONDS } from "../repository-scripts";
 import { BLUE_GREEN_RUNS, blueGreenSteps, DEFAULT_ACTIVE_COLOR } from "./blue-green-steps";
+import { canaryStartStep, canaryWaitStep } from "./canary-steps";
 import { checkSettingsStep, markVerifiedStep, requireStagingStep, verifySignatureStep } from "./gates";
 import { healthCheckBudgetSeconds, healthCheckStep } from "./health-check";
 import { notifyDeploymentStep, recordDeploymentStep, reportDeploymentStep } from "./records";
@@ -22,7 +23,10 @@ const SETUP_MINUTES = 15;
 export function deploymentTimeoutMinutes(pipeline: ServicePipelineProps, name: PipelineEnvironmentName): number {
   const runs =
     (pipeline[name].strategy === "blue-green" ? BLUE_GREEN_RUNS : ROLLING_RUNS) + (name === "staging" ? 1 : 0);
-  return Math.ceil((runs * RUN_TIMEOUT_SECONDS + healthCheckBudgetSeconds(pipeline)) / 60) + SETUP_MINUTES;
+  const canaryVerdict = pipeline[name].canary?.verdictTimeoutSeconds ?? 0;
+  return (
+    Math.ceil((runs * RUN_TIMEOUT_SECONDS + canaryVerdict + healthCheckBudgetSeconds(pipeline)) / 60) + SETUP_MINUTES
+  );
 }
 
 export interface DeploymentJobProps {
@@ -86,7 +90,12 @@ export function deploymentJob(props: DeploymentJobProps): Job {
       registryLoginStep("read the image signature"),
       verifySignatureStep(pipeline, pipeline.signing ?? "keyless"),
       recordDeploymentStep(name === "production"),
-      ...(blueGreen ? blueGreenSteps : rollingSteps)(healthCheckStep(pipeline, name)),
+      ...(environment.canary === undefined
+        ? (blueGreen ? blueGreenSteps : rollingSteps)(healthCheckStep(pipeline, name))
+        : [
+            canaryStartStep(),
+            ...rollingSteps(canaryWaitStep(environment.canary.verdictTimeoutSeconds), healthCheckStep(pipeline, name)),
+          ]),
       ...(name === "staging" ? [markVerifiedStep()] : []),
       reportDeploymentStep(),
       notifyDeploymentStep(),

@@ -4,14 +4,15 @@ import { Step } from "../step";
 import { DIGEST_PATTERN } from "./records";
 import { TERRAFORM_CLOUD, TOKEN_ENV } from "./terraform-cloud";
 
-/** Terraform Cloud runs a rolling deployment may start: the deployment and its rollback. */
+/** Terraform Cloud runs a rolling (or canary) deployment may start: the deployment and its rollback. */
 export const ROLLING_RUNS = 2;
 
 /**
- * Rolling: the service's one image variable gets the digest; rollback restores the exact value
- * read before (`scripts/rolling-current.sh`, `scripts/rolling-rollback.sh`).
+ * Rolling (and canary): the service's one image variable gets the digest; the verification steps
+ * run after the apply; rollback restores the exact value read before (`scripts/rolling-current.sh`,
+ * `scripts/rolling-rollback.sh`).
  */
-export function rollingSteps(healthCheck: Step): Step[] {
+export function rollingSteps(...verification: Step[]): Step[] {
   return [
     new Step({
       name: "Read the image running now",
@@ -31,7 +32,7 @@ ${TERRAFORM_CLOUD} set-vars "$IMAGE_VARIABLE=$DIGEST"
 ${TERRAFORM_CLOUD} apply "Deploy $SERVICE $VERSION ($DIGEST) from $GITHUB_REPOSITORY@$GITHUB_SHA"
 `.trimStart(),
     }),
-    healthCheck,
+    ...verification,
     new Step({
       name: "Roll back to the previous image",
       if: "failure() && (steps.deploy.outcome == 'success' || steps.deploy.outcome == 'failure')",
