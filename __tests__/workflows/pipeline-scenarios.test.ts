@@ -215,7 +215,7 @@ describe("Terraform Cloud runs that do not deploy", () => {
 
   it("discards a run that waits for confirmation when the time is up, then rolls back", async () => {
     const result = await failedDeployment([{ status: "planning" }, { status: "planned", confirmable: true }], {
-      TFC_RUN_TIMEOUT_SECONDS: "3",
+      TFC_RUN_TIMEOUT_SECONDS: "10",
     });
     expect(result.log).toContain("waits for a person (planned");
     expect(tfc.runs[0]?.actions).toEqual(["discard"]);
@@ -231,7 +231,7 @@ describe("Terraform Cloud runs that do not deploy", () => {
   });
 
   it("cancels a run that does not finish in time, and the rollback still runs and applies", async () => {
-    const result = await failedDeployment([{ status: "applying" }], { TFC_RUN_TIMEOUT_SECONDS: "3" });
+    const result = await failedDeployment([{ status: "applying" }], { TFC_RUN_TIMEOUT_SECONDS: "10" });
     expect(result.log).toContain("still applying after 3 s");
     expect(tfc.runs[0]?.actions).toEqual(["cancel"]);
     expect(outcome(result, /Roll back/)).toBe("success");
