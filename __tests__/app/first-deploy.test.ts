@@ -64,18 +64,19 @@ function holds(condition: string, lookup: Record<string, unknown>): unknown {
 describe("README: First deploy", () => {
   const commands = firstDeployCommands();
 
-  it("is the sequence: install, synth, the github stack, then the environment stacks", () => {
+  it("is the sequence: install, synth, the github stack, the cluster stacks, then the environment stacks", () => {
     expect(commands).toEqual([
       "npm ci",
       "npm run synth",
       "npx cdktf deploy github",
+      "npx cdktf deploy staging-cluster",
+      "npx cdktf deploy production-cluster",
       "npx cdktf deploy staging",
       "npx cdktf deploy production",
     ]);
   });
 
   it("step 1: npm run synth succeeds on the default config with no guardrail finding", () => {
-    // DELIVERY_QUIET: progress lines aside, stderr holds only problems and warnings.
     const env: NodeJS.ProcessEnv = { ...process.env, CDKTF_OUTDIR: outdir, FORCE_COLOR: "0", DELIVERY_QUIET: "1" };
     for (const name of ["TF_CLOUD_ORGANIZATION", "TF_CLOUD_HOSTNAME", "DELIVERY_CONFIG"]) delete env[name];
     const [program = "", ...args] = (commands[1] ?? "").split(" ");
@@ -89,7 +90,9 @@ describe("README: First deploy", () => {
       "development",
       "github",
       "production",
+      "production-cluster",
       "staging",
+      "staging-cluster",
     ]);
   });
 
