@@ -1,5 +1,6 @@
 import { POLICY_RULE_IDS } from "../lib/domain/policy-rule-ids";
 import type { PolicyRule } from "./rule";
+import { CANARY_RULES } from "./rules/canary-rules";
 import { GITHUB_RULES } from "./rules/github-rules";
 import { KUBERNETES_RULES } from "./rules/kubernetes-rules";
 import { STATE_RULES } from "./rules/state-rules";
@@ -13,6 +14,7 @@ export const POLICY_RULES: readonly PolicyRule[] = [
   ...WORKFLOW_RULES,
   ...GITHUB_RULES,
   ...KUBERNETES_RULES,
+  ...CANARY_RULES,
   ...STATE_RULES,
 ];
 

@@ -13,18 +13,27 @@ import { formatTable } from "./report/table";
  * 1. the default config synthesized by `npm run synth`'s command next to the same main.ts through
  *    ts-node (what the cdktf template does). Targets on a 2-core machine: median under 1.5 s, at
  *    least 5x faster than ts-node, peak memory under 250 MiB.
- * 2. scale: configs with 1, 10 and 50 services generated from the default config into a temp dir,
- *    synthesized next to the default config; median wall time and peak memory per size, and
- *    whether time and memory per service stay flat from the smaller to the larger sizes. Targets:
- *    50 services under 5 s median and under 600 MiB.
+ * 2. scale: configs with 1, 10, 50, 200 and 500 services generated from the default config into a
+ *    temp dir, synthesized next to the default config, side by side: median wall time, peak memory,
+ *    their shares per service, the number of stacks (from the output's manifest.json, whatever the
+ *    stack layout), the largest stack's resource count and the GitHub API requests of a full
+ *    refresh; whether time and memory per service stay flat. Sizes from BIG_SIZE services on run
+ *    fewer times (--big-runs, default 1, no warm-up), so that 500 services fit a 2-core machine.
+ *    Targets: 50 services under 5 s median and under 600 MiB; the fleet-scale targets (200
+ *    services in at most 4.4x the time of 50, at most 1 GiB at 500, the largest stack at most 100
+ *    resources) are printed with their verdicts.
  * 3. where one synth's time goes, per stage and size, measured in-process.
  * 4. cdktf's per-resource `terraform version` checks (100 terraform_data resources) as cdktf runs
  *    them, next to our synth, which runs each distinct check once (lib/binary-version-checks.ts).
- * Options: --runs N (default 7), --sizes 1,10,50.
+ * Options: --runs N (default 7), --big-runs N (default 1), --sizes 1,10,50,200,500.
  */
 const PROJECT_ROOT = path.resolve(__dirname, "..");
 const TARGETS = { medianSeconds: 1.5, speedup: 5, peakMiB: 250 };
 const SCALE_TARGETS = { services: 50, medianSeconds: 5, peakMiB: 600 };
+/** Fleet-scale targets: time of 200 services against 50, peak memory at 500, resources of the largest stack. */
+const FLEET_TARGETS = { timeRatio200To50: 4.4, peakMiBAt500: 1024, largestStackResources: 100 };
+/** From this many services on, a synth takes long enough that one run (no warm-up) is the default. */
+const BIG_SIZE = 200;
 /** Time or memory per service may grow this much from the smaller to the larger sizes and still count as linear. */
 const LINEAR_SLOPE_RATIO = 1.5;
 /** In-process stage timings: the fastest of this many runs, per stage (the least disturbed by other load). */
@@ -34,6 +43,8 @@ const NOISE_PER_SERVICE = { ms: 5, mib: 0.5 };
 
 interface Options {
   readonly runs: number;
+  /** Timed runs of each size from BIG_SIZE services on. */
+  readonly bigRuns: number;
   readonly sizes: readonly number[];
 }
 
@@ -42,27 +53,31 @@ function optionsFrom(args: readonly string[]): Options {
     const index = args.indexOf(name);
     return index === -1 ? undefined : args[index + 1];
   };
-  const runs = Number(valueOf("--runs") ?? 7);
-  if (!Number.isInteger(runs) || runs < 1) {
-    throw new Error("--runs takes a positive whole number");
-  }
-  const sizes = (valueOf("--sizes") ?? "1,10,50").split(",").map(Number);
+  const count = (name: string, fallback: number) => {
+    const value = Number(valueOf(name) ?? fallback);
+    if (!Number.isInteger(value) || value < 1) {
+      throw new Error(`${name} takes a positive whole number`);
+    }
+    return value;
+  };
+  const sizes = (valueOf("--sizes") ?? "1,10,50,200,500").split(",").map(Number);
   if (sizes.some((size) => !Number.isInteger(size) || size < 1) || new Set(sizes).size !== sizes.length) {
     throw new Error("--sizes takes distinct positive whole numbers separated by commas, such as 1,10,50");
   }
-  return { runs, sizes: [...sizes].sort((a, b) => a - b) };
+  return { runs: count("--runs", 7), bigRuns: count("--big-runs", 1), sizes: [...sizes].sort((a, b) => a - b) };
 }
 
 const verdict = (ok: boolean) => (ok ? "ok" : "MISSED");
 const seconds = (value: number) => value.toFixed(3);
 
 /** The app alone, without npm's start-up: what cdktf.json's "app" runs under `cdktf synth`. */
-function synthCommand(name: string, configFile?: string): BenchCommand {
+function synthCommand(name: string, configFile?: string, runs?: number): BenchCommand {
   return {
     name,
     command: process.execPath,
     args: ["--require", "./scripts/register-ts.cjs", "main.ts"],
     ...(configFile === undefined ? {} : { env: { DELIVERY_CONFIG: configFile } }),
+    ...(runs === undefined ? {} : { runs, warmUp: false }),
   };
 }
 
@@ -102,8 +117,8 @@ function resultTable(results: readonly BenchResult[]): string {
 }
 
 /** In-process synths of a config, each in a fresh process, split into stages: the fastest of STAGE_RUNS per stage. */
-function stagesOf(configFile: string): SynthStages {
-  const runs = Array.from({ length: STAGE_RUNS }, () => {
+function stagesOf(configFile: string, stageRuns = STAGE_RUNS): SynthStages {
+  const runs = Array.from({ length: stageRuns }, () => {
     const output = execFileSync(
       process.execPath,
       ["--require", "./scripts/register-ts.cjs", "scripts/bench/synth-stages.ts", configFile],
@@ -124,6 +139,9 @@ function stagesOf(configFile: string): SynthStages {
       total: Math.min(fastest.total, run.total),
       blocks: run.blocks,
       outputBytes: run.outputBytes,
+      stacks: run.stacks,
+      largestStack: run.largestStack,
+      apiRequests: run.apiRequests,
     }),
     first,
   );
@@ -171,36 +189,76 @@ function scale(options: Options): void {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "bench-configs-"));
   try {
     const files = writeGeneratedConfigs(templateText, options.sizes, dir);
+    const runsOf = (size: number) => (size >= BIG_SIZE ? options.bigRuns : undefined);
     const commands = [
       synthCommand(`default config (${DEFAULT_CONFIG_FILE})`),
-      ...options.sizes.map((size) => synthCommand(`${size} generated services`, files.get(size))),
+      ...options.sizes.map((size) => synthCommand(`${size} generated services`, files.get(size), runsOf(size))),
     ];
+    const big = options.sizes.filter((size) => size >= BIG_SIZE);
     console.log(
       `\nScale: configs generated from ${DEFAULT_CONFIG_FILE} into ${dir}, ` +
-        `${options.runs} runs each after a warm-up, round-robin`,
+        `${options.runs} runs each after a warm-up, round-robin` +
+        (big.length === 0
+          ? ""
+          : `; ${big.join(" and ")} services: ${options.bigRuns} run${options.bigRuns === 1 ? "" : "s"} ` +
+            `each without a warm-up, to fit a 2-core machine (--big-runs N for more)`),
     );
     const results = measure(commands, options.runs, PROJECT_ROOT);
     const stages = [
       stagesOf(path.join(PROJECT_ROOT, DEFAULT_CONFIG_FILE)),
-      ...options.sizes.map((size) => stagesOf(files.get(size) ?? "")),
+      ...options.sizes.map((size) => stagesOf(files.get(size) ?? "", size >= BIG_SIZE ? 1 : STAGE_RUNS)),
     ];
+    const servicesOf = (index: number) => (index === 0 ? undefined : options.sizes[index - 1]);
     console.log(
       formatTable(
-        ["config", "resources", "JSON KiB", "runs", "median s", "min s", "max s", "peak MiB"],
-        results.map((result, index) => [
-          result.name,
-          String(stages[index]?.blocks ?? "?"),
-          ((stages[index]?.outputBytes ?? 0) / 1024).toFixed(0),
-          String(result.runs),
-          seconds(result.medianSeconds),
-          seconds(result.minSeconds),
-          seconds(result.maxSeconds),
-          result.peakMiB.toFixed(0),
-        ]),
+        [
+          "config",
+          "stacks",
+          "largest stack (resources)",
+          "resources + data",
+          "JSON KiB",
+          "runs",
+          "median s",
+          "min s",
+          "max s",
+          "peak MiB",
+          "ms / service",
+          "MiB / service",
+          "GitHub requests (fleet)",
+          "GitHub requests (largest stack)",
+        ],
+        results.map((result, index) => {
+          const stage = stages[index];
+          const services = servicesOf(index);
+          return [
+            result.name,
+            String(stage?.stacks ?? "?"),
+            stage === undefined ? "?" : `${stage.largestStack.id} (${stage.largestStack.resources})`,
+            String(stage?.blocks ?? "?"),
+            ((stage?.outputBytes ?? 0) / 1024).toFixed(0),
+            String(result.runs),
+            seconds(result.medianSeconds),
+            seconds(result.minSeconds),
+            seconds(result.maxSeconds),
+            result.peakMiB.toFixed(0),
+            services === undefined ? "" : ((result.medianSeconds * 1000) / services).toFixed(0),
+            services === undefined ? "" : (result.peakMiB / services).toFixed(2),
+            String(stage?.apiRequests.fleet ?? "?"),
+            String(stage?.apiRequests.largestStack ?? "?"),
+          ];
+        }),
       ),
     );
+    console.log(
+      "(ms and MiB per service: the whole synth's median time and peak memory shared out over its services, " +
+        "start-up included; GitHub requests: npm run summary -- --api-budget)",
+    );
 
-    const sized = results.slice(1).map((result, index) => ({ services: options.sizes[index] ?? 0, result }));
+    const sized = results.slice(1).map((result, index) => ({
+      services: options.sizes[index] ?? 0,
+      result,
+      stage: stages[index + 1],
+    }));
     if (sized.length >= 2) {
       const intervals = sized
         .slice(1)
@@ -233,7 +291,8 @@ function scale(options: Options): void {
         ].join("\n"),
       );
     }
-    const target = sized.find((entry) => entry.services === SCALE_TARGETS.services)?.result;
+    const at = (services: number) => sized.find((entry) => entry.services === services);
+    const target = at(SCALE_TARGETS.services)?.result;
     if (target) {
       console.log(
         [
@@ -242,14 +301,38 @@ function scale(options: Options): void {
         ].join("\n"),
       );
     }
+    const fifty = at(50)?.result;
+    const twoHundred = at(200)?.result;
+    if (fifty && twoHundred) {
+      const ratio = twoHundred.medianSeconds / fifty.medianSeconds;
+      console.log(
+        `200 services in ${ratio.toFixed(2)}x the time of 50 (target <= ${FLEET_TARGETS.timeRatio200To50}x): ` +
+          verdict(ratio <= FLEET_TARGETS.timeRatio200To50),
+      );
+    }
+    const fiveHundred = at(500)?.result;
+    if (fiveHundred) {
+      console.log(
+        `500 services: peak memory ${fiveHundred.peakMiB.toFixed(0)} MiB (target <= ${FLEET_TARGETS.peakMiBAt500} MiB): ` +
+          verdict(fiveHundred.peakMiB <= FLEET_TARGETS.peakMiBAt500),
+      );
+    }
+    const largest = sized.reduce((found, entry) => Math.max(found, entry.stage?.largestStack.resources ?? 0), 0);
+    console.log(
+      `largest stack at any size: ${largest} resources (target <= ${FLEET_TARGETS.largestStackResources}): ` +
+        verdict(largest <= FLEET_TARGETS.largestStackResources),
+    );
     stageTable(["default", ...options.sizes.map(String)], stages, options.sizes);
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
 }
 
+/** The stages of a synth, each a number of milliseconds. */
+type StageKey = "loadConfig" | "build" | "prepare" | "toTerraform" | "validateAndWrite" | "publish" | "total";
+
 function stageTable(columns: readonly string[], stages: readonly SynthStages[], sizes: readonly number[]): void {
-  const rows: [string, keyof SynthStages][] = [
+  const rows: [string, StageKey][] = [
     ["load + validate config", "loadConfig"],
     ["build constructs", "build"],
     ["prepare (resolve)", "prepare"],
@@ -260,7 +343,7 @@ function stageTable(columns: readonly string[], stages: readonly SynthStages[], 
   ];
   const [, ...sized] = stages;
   const last = sized.length - 1;
-  const perService = (key: keyof SynthStages) => {
+  const perService = (key: StageKey) => {
     const from = sized[last - 1];
     const to = sized[last];
     const fromSize = sizes[last - 1];
@@ -271,7 +354,8 @@ function stageTable(columns: readonly string[], stages: readonly SynthStages[], 
   };
   const growth = sizes.length >= 2 ? `ms per service ${sizes[last - 1] ?? ""}->${sizes[last] ?? ""}` : "";
   console.log(
-    `\nWhere the time goes: in-process synth per config, fastest of ${STAGE_RUNS} runs per stage, ms (module loading excluded)`,
+    `\nWhere the time goes: in-process synth per config, fastest of ${STAGE_RUNS} runs per stage ` +
+      `(1 run from ${BIG_SIZE} services on), ms (module loading excluded)`,
   );
   console.log(
     formatTable(

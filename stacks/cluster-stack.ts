@@ -1,5 +1,5 @@
 import type { Construct } from "constructs";
-import { DeployerRole, RestrictedNamespace } from "../constructs/kubernetes";
+import { CanaryObserver, DeployerRole, RestrictedNamespace } from "../constructs/kubernetes";
 import type { DeliveryConfig } from "../lib/config";
 import type { EnvironmentName } from "../lib/domain";
 import { DeliveryStack, type DeliveryStackProps } from "./delivery-stack";
@@ -34,12 +34,20 @@ export class ClusterStack extends DeliveryStack {
       namespace: namespace.name,
       resourceTypes: environmentResourceTypes(config, environmentName),
     });
+    // The pipeline's read-only account for Flagger's verdict: RBAC, which only this stack writes.
+    if (environment.canary !== undefined) {
+      new CanaryObserver(this, "canary-observer", {
+        namespace: namespace.name,
+        serviceNames: config.services.map((service) => service.name),
+      });
+    }
   }
 }
 
 /**
  * The API resources the environment stack writes in its namespace, so its Role grants exactly
- * these: the workloads' objects, and the route kind when a service has a URL there.
+ * these: the workloads' objects, the route kind when a service has a URL there, and Flagger's
+ * objects in a canary environment.
  */
 export function environmentResourceTypes(config: DeliveryConfig, environmentName: EnvironmentName): string[] {
   const routed = config.services.some((service) => service.environments[environmentName].url !== undefined);
@@ -55,5 +63,7 @@ export function environmentResourceTypes(config: DeliveryConfig, environmentName
     "kubernetes_pod_disruption_budget_v1",
     "kubernetes_network_policy_v1",
     ...(routed ? [route] : []),
+    // With `canary`, Flagger's objects: the Canary and the MetricTemplates of its gates.
+    ...(config.environments[environmentName].strategy === "canary" ? ["Canary", "MetricTemplate"] : []),
   ];
 }

@@ -8,20 +8,29 @@ import {
   ReviewerAccess,
 } from "../constructs/github";
 import {
+  CanaryRelease,
   NamespaceNetworkPolicies,
   RegistryPullSecret,
   ServiceSettings,
   WebService,
   type BlueGreenRollout,
+  type CanaryRollout,
   type RollingRollout,
   type ServiceRouting,
   type WorkloadImage,
 } from "../constructs/kubernetes";
-import { type DeliveryConfig, type EnvironmentConfig, type ServiceConfig } from "../lib/config";
+import {
+  canarySettingsOf,
+  type DeliveryConfig,
+  type EnvironmentCanary,
+  type EnvironmentConfig,
+  type ServiceConfig,
+} from "../lib/config";
 import { DeliveryStack, type DeliveryStackProps } from "./delivery-stack";
 import { githubProvider, kubernetesProvider, registryCredentials } from "./providers";
 import { deployableImages, type DeployableImage } from "./service-images";
 import { RELEASE_BRANCH_PATTERN, RELEASE_TAG_PATTERN, type DeploymentColor, type EnvironmentName } from "../lib/domain";
+import { pipelineSecrets } from "../renderers/workflows";
 
 /** What to run when the github stack's repository or branches are missing. */
 export const GITHUB_STACK_STEP =
@@ -101,7 +110,8 @@ export class EnvironmentStack extends DeliveryStack {
         repository: service.repository,
         environment: gate.name,
         serviceName: service.name,
-        names: service.secrets.environment,
+        // The pipeline's credentials that change this environment (its Terraform Cloud token).
+        names: [...new Set([...service.secrets.environment, ...pipelineSecrets().environment])],
       });
       new ActionsVariables(this, `${service.name}-environment-variables`, {
         repository: service.repository,
@@ -109,7 +119,8 @@ export class EnvironmentStack extends DeliveryStack {
         variables: environmentVariables(service, environmentName, environment),
       });
 
-      const rollout = rolloutOf(deployableImages(this, config, service, environmentName), environment);
+      const images = deployableImages(this, config, service, environmentName);
+      const rollout = rolloutOf(images, environment);
       const settings = new ServiceSettings(this, `${service.name}-settings`, {
         serviceName: service.name,
         namespace: namespace.name,
@@ -136,8 +147,51 @@ export class EnvironmentStack extends DeliveryStack {
         settingsChecksum: settings.checksum,
         pullSecretName: pullSecret.name,
       });
+      if (environment.canary !== undefined) {
+        canaryReleaseOf(this, service, environmentName, environment, environment.canary, namespace.name, images);
+      }
     }
   }
+}
+
+/**
+ * Flagger's release of one service, with the environment's canary settings and the service's own,
+ * on the environment's Gateway (the config requires Gateway routing and a URL with `canary`).
+ */
+function canaryReleaseOf(
+  scope: Construct,
+  service: ServiceConfig,
+  name: EnvironmentName,
+  environment: EnvironmentConfig,
+  canary: EnvironmentCanary,
+  namespace: string,
+  images: readonly DeployableImage[],
+): CanaryRelease {
+  const settings = canarySettingsOf(canary, service.environments[name].canary);
+  const url = service.environments[name].url;
+  const routing = environment.network.routing;
+  return new CanaryRelease(scope, `${service.name}-canary`, {
+    name: service.name,
+    namespace,
+    // The Canary exists only while its Deployment does (no image yet: neither has an instance).
+    count: images[0]?.image.count,
+    // WebService names the autoscaler after its Deployment.
+    autoscalerName: service.name,
+    gateways: [routing.gateway],
+    hosts: url === undefined ? [] : [new URL(url).hostname],
+    prometheusAddress: settings.prometheus.address,
+    prometheusNamespace: settings.prometheus.namespace,
+    ingressNamespace: routing.controllerNamespace,
+    ingressPodLabels: routing.controllerPodLabels,
+    port: service.port,
+    stepWeights: settings.stepWeights,
+    intervalSeconds: settings.intervalSeconds,
+    failureThreshold: settings.failureThreshold,
+    gates: settings.gates,
+    webhooks: settings.webhooks,
+    testerNamespaces: settings.testerNamespaces,
+    progressDeadlineSeconds: settings.progressDeadlineSeconds,
+  });
 }
 
 /**
@@ -177,11 +231,11 @@ function settingsOf(service: ServiceConfig, environment: EnvironmentName): Recor
   return { ...service.variables.environment, ...service.environments[environment].variables };
 }
 
-/** How a service's workload rolls out its images: one rolling Deployment, or blue and green. */
+/** How a service's workload rolls out its images: one rolling Deployment, blue and green, or a canary. */
 function rolloutOf(
   images: readonly DeployableImage[],
   environment: EnvironmentConfig,
-): RollingRollout | BlueGreenRollout {
+): RollingRollout | BlueGreenRollout | CanaryRollout {
   const reference = (color?: DeploymentColor): WorkloadImage => {
     const found = images.find((candidate) => candidate.color === color);
     if (found === undefined) {
@@ -195,7 +249,7 @@ function rolloutOf(
         images: { blue: reference("blue"), green: reference("green") },
         defaultActiveColor: environment.activeColor,
       }
-    : { strategy: "rolling", image: reference() };
+    : { strategy: environment.strategy, image: reference() };
 }
 
 /** The route of a service's URL in one environment, and the controller the NetworkPolicy admits. */

@@ -22,7 +22,9 @@ export function deployableImages(
   environmentName: EnvironmentName,
 ): DeployableImage[] {
   const props = { repository: service.image, bootstrapDigest: service.environments[environmentName].image.digest };
-  if (config.environments[environmentName].strategy === "rolling") {
+  // A canary environment runs one Terraform Deployment per service, as a rolling one; Flagger
+  // copies it to `<service>-primary` itself.
+  if (config.environments[environmentName].strategy !== "blue-green") {
     const image = new ServiceImage(scope, `${service.name}-image`, {
       ...props,
       variableName: imageVariableName(service.name),

@@ -296,7 +296,17 @@ describe("reserved names", () => {
     await expectRejected(
       workspace(editedDefaultConfig([["services", 0, "secrets", "environment", 0], "TF_API_TOKEN"])),
       {
-        message: /services\[0\]\.secrets\.environment\[0\]: is a repository secret the pipeline manages/,
+        message: /services\[0\]\.secrets\.environment\[0\]: is a secret the pipeline manages/,
+      },
+    );
+  });
+
+  it("rejects the Terraform Cloud token as a repository secret: any branch's workflow could read it", async () => {
+    await expectRejected(
+      workspace(editedDefaultConfig([["services", 0, "secrets", "repository", 0], "TF_API_TOKEN"])),
+      {
+        message:
+          /services\[0\]\.secrets\.repository\[0\]: can change an environment, so the pipeline keeps it as a secret of each environment/,
       },
     );
   });

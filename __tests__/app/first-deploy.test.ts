@@ -77,6 +77,7 @@ describe("README: First deploy", () => {
   });
 
   it("step 1: npm run synth succeeds on the default config with no guardrail finding", () => {
+    // DELIVERY_QUIET: progress lines aside, stderr holds only problems and warnings.
     const env: NodeJS.ProcessEnv = { ...process.env, CDKTF_OUTDIR: outdir, FORCE_COLOR: "0", DELIVERY_QUIET: "1" };
     for (const name of ["TF_CLOUD_ORGANIZATION", "TF_CLOUD_HOSTNAME", "DELIVERY_CONFIG"]) delete env[name];
     const [program = "", ...args] = (commands[1] ?? "").split(" ");

@@ -120,8 +120,8 @@ describe("configuration problems", () => {
     ],
     [
       "an unknown rollout strategy",
-      [["environments", "staging", "strategy"], "canary"],
-      "environments.staging.strategy: must be one of: rolling, blue-green (got 'canary')",
+      [["environments", "staging", "strategy"], "linear"],
+      "environments.staging.strategy: must be one of: rolling, blue-green, canary (got 'linear')",
     ],
     [
       "production below two replicas",

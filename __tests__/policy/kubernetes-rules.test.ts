@@ -8,6 +8,7 @@ import { PodDisruptionBudgetV1 } from "@cdktf/provider-kubernetes/lib/pod-disrup
 import { SecretV1 } from "@cdktf/provider-kubernetes/lib/secret-v1";
 import { Fn, type TerraformStack } from "cdktf";
 import { SensitiveVariable } from "../../constructs/terraform";
+import { canaryRuleCases } from "../support/canary-fixtures";
 import { describeRuleCases, findingsOf, guardrailsReport, type RuleCase } from "../support/policy";
 import { restrictedNamespace, secureSecret, secureWorkload } from "../support/policy-fixtures";
 
@@ -346,6 +347,7 @@ const cases: RuleCase[] = [
     },
     address: "kubernetes_namespace_v1.shop",
   },
+  ...canaryRuleCases(),
 ];
 
 describe("Kubernetes rules", () => {

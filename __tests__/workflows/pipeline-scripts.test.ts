@@ -1,7 +1,5 @@
 import { execFile, execFileSync } from "node:child_process";
 import * as fs from "node:fs";
-import * as http from "node:http";
-import type { AddressInfo } from "node:net";
 import * as os from "node:os";
 import * as path from "node:path";
 import { parse } from "yaml";
@@ -10,7 +8,9 @@ import { DEPLOYED_STACK_IDS } from "../../lib/app/app";
 import { notifyScript, TERMINAL_RUN_STATES, terraformCloudScript } from "../../renderers/workflows/repository-scripts";
 import { SCRIPTS_DIRECTORY, scriptTemplate } from "../../renderers/workflows/script-template";
 import { servicePipelineProps } from "../../stacks/github-stack";
-import { loadDefaultConfig } from "../support/synth";
+import { loadConfig } from "../../lib/config";
+import { startLoopbackApi, type ApiReply } from "../support/loopback-api";
+import { loadDefaultConfig, PROJECT_ROOT } from "../support/synth";
 
 // The scripts of the pipeline, run for real (bash, curl, jq, git): the deploy jobs' Terraform
 // Cloud client against a fake Terraform Cloud API on loopback that keeps workspace variables and
@@ -36,87 +36,67 @@ interface FakeApi {
   close(): Promise<void>;
 }
 
-function startFakeApi(): Promise<FakeApi> {
+async function startFakeApi(): Promise<FakeApi> {
   const api: Omit<FakeApi, "url" | "close"> = { variables: [], runStates: ["applied"], runs: [], requests: [] };
   let polls = 0;
-  const server = http.createServer((request, response) => {
-    let body = "";
-    request.on("data", (chunk: Buffer) => (body += chunk.toString()));
-    request.on("end", () => {
-      const method = request.method ?? "";
-      const url = request.url ?? "";
-      api.requests.push({ method, path: url, authorization: request.headers.authorization });
-      const send = (status: number, json: unknown) => {
-        response.writeHead(status, { "Content-Type": "application/vnd.api+json" });
-        response.end(JSON.stringify(json));
-      };
-      const parsed =
-        body === "" ? undefined : (JSON.parse(body) as { data: { id?: string; attributes: Record<string, unknown> } });
-      if (method === "GET" && url === "/api/v2/organizations/acme/workspaces/orders-api-staging") {
-        return send(200, { data: { id: "ws-123", type: "workspaces" } });
+  const server = await startLoopbackApi(({ method, url, body, authorization }): ApiReply => {
+    api.requests.push({ method, path: url, authorization });
+    const send = (status: number, json: unknown): ApiReply => ({ status, json });
+    const parsed =
+      body === "" ? undefined : (JSON.parse(body) as { data: { id?: string; attributes: Record<string, unknown> } });
+    if (method === "GET" && url === "/api/v2/organizations/acme/workspaces/orders-api-staging") {
+      return send(200, { data: { id: "ws-123", type: "workspaces" } });
+    }
+    if (method === "GET" && url.startsWith("/api/v2/organizations/")) {
+      return send(404, { errors: [{ status: "404", title: "not found" }] });
+    }
+    if (method === "GET" && url === "/api/v2/workspaces/ws-123/vars") {
+      return send(200, {
+        data: api.variables.map((v) => ({
+          id: v.id,
+          type: "vars",
+          attributes: { key: v.key, value: v.value, category: v.category },
+        })),
+      });
+    }
+    if (method === "POST" && url === "/api/v2/workspaces/ws-123/vars" && parsed) {
+      const attributes = parsed.data.attributes;
+      api.variables.push({
+        id: `var-${api.variables.length + 1}`,
+        key: String(attributes.key),
+        value: String(attributes.value),
+        category: String(attributes.category),
+      });
+      return send(201, { data: {} });
+    }
+    const patch = /^\/api\/v2\/workspaces\/ws-123\/vars\/(var-\d+)$/.exec(url);
+    if (method === "PATCH" && patch && parsed) {
+      const variable = api.variables.find((v) => v.id === patch[1]);
+      if (variable === undefined || parsed.data.id !== variable.id) {
+        return send(404, { errors: [] });
       }
-      if (method === "GET" && url.startsWith("/api/v2/organizations/")) {
-        return send(404, { errors: [{ status: "404", title: "not found" }] });
-      }
-      if (method === "GET" && url === "/api/v2/workspaces/ws-123/vars") {
-        return send(200, {
-          data: api.variables.map((v) => ({
-            id: v.id,
-            type: "vars",
-            attributes: { key: v.key, value: v.value, category: v.category },
-          })),
-        });
-      }
-      if (method === "POST" && url === "/api/v2/workspaces/ws-123/vars" && parsed) {
-        const attributes = parsed.data.attributes;
-        api.variables.push({
-          id: `var-${api.variables.length + 1}`,
-          key: String(attributes.key),
-          value: String(attributes.value),
-          category: String(attributes.category),
-        });
-        return send(201, { data: {} });
-      }
-      const patch = /^\/api\/v2\/workspaces\/ws-123\/vars\/(var-\d+)$/.exec(url);
-      if (method === "PATCH" && patch && parsed) {
-        const variable = api.variables.find((v) => v.id === patch[1]);
-        if (variable === undefined || parsed.data.id !== variable.id) {
-          return send(404, { errors: [] });
-        }
-        variable.value = String(parsed.data.attributes.value);
-        return send(200, { data: {} });
-      }
-      if (method === "POST" && url === "/api/v2/runs" && parsed) {
-        api.runs.push({
-          message: String(parsed.data.attributes.message),
-          autoApply: parsed.data.attributes["auto-apply"],
-        });
-        polls = 0;
-        return send(201, { data: { id: "run-1", type: "runs" } });
-      }
-      if (method === "GET" && url === "/api/v2/runs/run-1") {
-        const status = api.runStates[Math.min(polls, api.runStates.length - 1)];
-        polls += 1;
-        return send(200, { data: { id: "run-1", attributes: { status } } });
-      }
-      return send(500, { errors: [{ detail: `unexpected ${method} ${url}` }] });
-    });
+      variable.value = String(parsed.data.attributes.value);
+      return send(200, { data: {} });
+    }
+    if (method === "POST" && url === "/api/v2/runs" && parsed) {
+      api.runs.push({
+        message: String(parsed.data.attributes.message),
+        autoApply: parsed.data.attributes["auto-apply"],
+      });
+      polls = 0;
+      return send(201, { data: { id: "run-1", type: "runs" } });
+    }
+    if (method === "GET" && /^\/api\/v2\/runs\/run-1\/(plan|apply)$/.test(url)) {
+      return send(200, { data: { attributes: { status: "finished" } } });
+    }
+    if (method === "GET" && url === "/api/v2/runs/run-1") {
+      const status = api.runStates[Math.min(polls, api.runStates.length - 1)];
+      polls += 1;
+      return send(200, { data: { id: "run-1", attributes: { status } } });
+    }
+    return send(500, { errors: [{ detail: `unexpected ${method} ${url}` }] });
   });
-  return new Promise((resolve) => {
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as AddressInfo;
-      resolve(
-        Object.assign(api, {
-          url: `http://127.0.0.1:${port}/api/v2`,
-          close: () =>
-            new Promise<void>((done) => {
-              server.closeAllConnections();
-              server.close(() => done());
-            }),
-        }),
-      );
-    });
-  });
+  return Object.assign(api, { url: `${server.origin}/api/v2`, close: () => server.close() });
 }
 
 interface Result {
@@ -208,6 +188,20 @@ describe("terraform-cloud.sh (against a fake Terraform Cloud API)", () => {
     expect((await run("terraform-cloud.sh", ["apply", "again"])).code).toBe(0);
   });
 
+  it("asks for an applying run, never a plan-only one", async () => {
+    await run("terraform-cloud.sh", ["apply", "Deploy"]);
+    const created = api.requests.filter((r) => r.method === "POST" && r.path === "/api/v2/runs");
+    expect(created).toHaveLength(1);
+    expect(api.runs).toEqual([{ message: "Deploy", autoApply: true }]);
+  });
+
+  it("reports the API's error details when a call is refused", async () => {
+    const result = await run("terraform-cloud.sh", ["get-var", "x"], { TFC_WORKSPACE: "missing" });
+    expect(result.stderr).toContain(
+      "::error::Terraform Cloud answered HTTP 404 to GET /organizations/acme/workspaces/missing: 404 not found",
+    );
+  });
+
   it.each(["errored", "policy_soft_failed"])("fails when the run ends %s", async (state) => {
     api.runStates = ["planning", state];
     const result = await run("terraform-cloud.sh", ["apply", "Deploy"]);
@@ -237,7 +231,7 @@ describe("terraform-cloud.sh (against a fake Terraform Cloud API)", () => {
   });
 
   it.each([
-    ["TF_API_TOKEN", "repository secret TF_API_TOKEN"],
+    ["TF_API_TOKEN", "environment secret TF_API_TOKEN"],
     ["TF_CLOUD_ORGANIZATION", "repository variable"],
   ])("fails with a clear message when %s is empty", async (name, message) => {
     const result = await run("terraform-cloud.sh", ["get-var", "x"], { [name]: "" });
@@ -363,6 +357,69 @@ describe("the version step (git tags -> semantic version)", () => {
     expect((await versionOn("refs/heads/develop")).version).toBe("0.0.1-dev.1");
   });
 
+  it.each([
+    ["a final release", "v1.3.0", "1.3.0", "true", "1.3"],
+    ["a pre-release", "v1.3.0-rc.1", "1.3.0-rc.1", "false", ""],
+    ["a pre-release with dotted identifiers", "v2.0.0-alpha.beta.7", "2.0.0-alpha.beta.7", "false", ""],
+    ["build metadata", "v2.0.0+build.7", "2.0.0+build.7", "true", "2.0"],
+    ["a pre-release with build metadata", "v1.0.0-rc.1+sha.5114f85", "1.0.0-rc.1+sha.5114f85", "false", ""],
+  ])("publishes the pushed tag's own version for %s (%s)", async (_, tag, version, release, minor) => {
+    git("tag", tag);
+    const output = path.join(repository, ".output");
+    fs.writeFileSync(output, "");
+    const result = await runInline(ciScript("container", /Derive the version/), repository, {
+      GITHUB_REF: `refs/tags/${tag}`,
+      GITHUB_OUTPUT: output,
+    });
+    expect(result.code).toBe(0);
+    const outputs: Record<string, string> = Object.fromEntries(
+      fs
+        .readFileSync(output, "utf8")
+        .trim()
+        .split("\n")
+        .map((line): [string, string] => [line.slice(0, line.indexOf("=")), line.slice(line.indexOf("=") + 1)]),
+    );
+    expect(outputs).toEqual({ version, "image-tag": version.replace("+", "_"), release, minor });
+  });
+
+  it("bases development versions on the last final release, not on a later pre-release tag", async () => {
+    git("tag", "v1.2.0");
+    commit();
+    git("tag", "v1.3.0-rc.1");
+    commit();
+    expect((await versionOn("refs/heads/develop")).version).toBe("1.2.1-dev.2");
+  });
+
+  it("ignores tags that are not semantic versions instead of failing every build", async () => {
+    git("tag", "v1.2.0");
+    commit();
+    git("tag", "v1.2");
+    git("tag", "vnext");
+    const result = await versionOn("refs/heads/develop");
+    expect([result.code, result.version]).toEqual([0, "1.2.1-dev.1"]);
+    expect(result.stdout).toContain("::notice::Tag vnext is not v + a semantic version");
+  });
+
+  it("uses the highest final release among several tags on the same commit", async () => {
+    git("tag", "v1.3.0-rc.2");
+    git("tag", "v1.3.0");
+    expect((await versionOn("refs/heads/main")).version).toBe("1.3.0");
+  });
+
+  it("is the pre-release on a commit tagged only with one", async () => {
+    git("tag", "v1.0.0");
+    commit();
+    git("tag", "v1.1.0-rc.1");
+    expect((await versionOn("refs/heads/main")).version).toBe("1.1.0-rc.1");
+  });
+
+  it("fails for a pushed tag that is not a semantic version", async () => {
+    git("tag", "v1.2");
+    const result = await versionOn("refs/tags/v1.2");
+    expect(result.code).not.toBe(0);
+    expect(result.stdout).toContain("::error::Tag v1.2 is not v + a semantic version");
+  });
+
   it("fails for a release branch that is not named release/MAJOR.MINOR.PATCH", async () => {
     const result = await versionOn("refs/heads/release/next");
     expect(result.code).not.toBe(0);
@@ -385,6 +442,7 @@ describe("the vulnerability gate (Trivy JSON report)", () => {
       JSON.stringify({ Results: [{ Target: "os", Vulnerabilities: vulnerabilities }, { Target: "python" }] }),
     );
     return runInline(ciScript("container", /Enforce the vulnerability limits/), workdir, {
+      TRIVY_REPORTS: "trivy-report.json",
       MAX_CRITICAL: "0",
       MAX_HIGH: "5",
       GITHUB_STEP_SUMMARY: path.join(workdir, "summary.md"),
@@ -404,7 +462,9 @@ describe("the vulnerability gate (Trivy JSON report)", () => {
   it("fails on a sixth HIGH", async () => {
     const result = await gate(highs(6));
     expect(result.code).not.toBe(0);
-    expect(result.stdout).toContain("::error::0 CRITICAL (allowed 0) and 6 HIGH (allowed 5) vulnerabilities");
+    expect(result.stdout).toContain(
+      "::error::trivy-report.json: 0 CRITICAL (allowed 0) and 6 HIGH (allowed 5) vulnerabilities",
+    );
   });
 
   it("fails on any CRITICAL, listing it", async () => {
@@ -427,7 +487,11 @@ function pipelineScripts(): { where: string; script: string }[] {
       }
     }
   };
-  const service = config.services.flatMap((entry) => serviceWorkflowFiles(servicePipelineProps(config, entry)));
+  // The canary example adds the production job's wait step.
+  const canary = loadConfig(path.join(PROJECT_ROOT, "config/examples/canary.yaml"));
+  const service = [config, canary].flatMap((source) =>
+    source.services.flatMap((entry) => serviceWorkflowFiles(servicePipelineProps(source, entry))),
+  );
   for (const file of [...service, ...projectPipelineFiles({ stacks: DEPLOYED_STACK_IDS })]) {
     if (file.path.startsWith(".github/workflows/")) {
       addWorkflow(file.path, file.content);
@@ -521,8 +585,8 @@ describe("every script of the pipelines", () => {
 
 describe("scriptTemplate", () => {
   it("fails for a placeholder without a value, naming it", () => {
-    expect(() => scriptTemplate("health-check.sh", { ATTEMPTS: 1 })).toThrow(
-      "script health-check.sh: placeholder @DELAY_SECONDS@ has no value",
+    expect(() => scriptTemplate("rolling-current.sh", { TERRAFORM_CLOUD_SCRIPT: "x" })).toThrow(
+      "script rolling-current.sh: placeholder @DIGEST_PATTERN@ has no value",
     );
   });
 

@@ -27,6 +27,8 @@ export const ENVIRONMENT_API_RESOURCES: Readonly<Record<string, ApiResource>> = 
   kubernetes_network_policy_v1: { apiGroup: "networking.k8s.io", resource: "networkpolicies" },
   kubernetes_ingress_v1: { apiGroup: "networking.k8s.io", resource: "ingresses" },
   HTTPRoute: { apiGroup: "gateway.networking.k8s.io", resource: "httproutes" },
+  Canary: { apiGroup: "flagger.app", resource: "canaries" },
+  MetricTemplate: { apiGroup: "flagger.app", resource: "metrictemplates" },
 };
 
 /**

@@ -1,4 +1,6 @@
 export * from "./active-color-variable";
+export * from "./canary-observer";
+export * from "./canary-release";
 export { COLOR_LABEL } from "./labels";
 export * from "./namespace-network-policies";
 export * from "./registry-pull-secret";

@@ -59,11 +59,22 @@ export interface BlueGreenRollout {
   readonly defaultActiveColor: DeploymentColor;
 }
 
+/**
+ * One Deployment released by Flagger (see `CanaryRelease`): Terraform owns it, its autoscaler and
+ * budget; Flagger runs it as the canary and generates the Services (`<name>`, `<name>-primary`,
+ * `<name>-canary`) itself, rewriting any Service of those names, so none is created here.
+ */
+export interface CanaryRollout {
+  readonly strategy: "canary";
+  /** `repository@sha256:...`: a digest, never a tag. */
+  readonly image: string | WorkloadImage;
+}
+
 export interface WebServiceProps {
   /** The service's name: a DNS label; names the Deployment(s), Service and ServiceAccount. */
   readonly name: string;
   readonly namespace: string;
-  readonly rollout: RollingRollout | BlueGreenRollout;
+  readonly rollout: RollingRollout | BlueGreenRollout | CanaryRollout;
   /** The port the app listens on. @default 8000 */
   readonly port?: number;
   /** @default startup `/health`, readiness `/readiness`, liveness `/liveness` */
@@ -147,7 +158,8 @@ export interface IngressSpec {
  */
 export class WebService extends Construct {
   readonly serviceAccount: ServiceAccountV1;
-  readonly service: ServiceV1;
+  /** The ClusterIP Service `<name>`; none with a canary rollout (Flagger generates it). */
+  readonly service?: ServiceV1;
   /** The Deployments by colour; a rolling service has one, under "main". */
   readonly deployments: Readonly<Record<string, WebServiceWorkload>>;
   /** Per-colour Services for verifying a colour before it takes traffic (blue-green only). */
@@ -205,7 +217,7 @@ export class WebService extends Construct {
       });
 
     const rollout = props.rollout;
-    if (rollout.strategy === "rolling") {
+    if (rollout.strategy !== "blue-green") {
       const selector = deploymentSelector(name);
       this.deployments = {
         main: new WebServiceDeployment(
@@ -215,7 +227,9 @@ export class WebService extends Construct {
         ),
       };
       this.previewServices = {};
-      this.service = clusterService("service", name, serviceSelector(name));
+      if (rollout.strategy === "rolling") {
+        this.service = clusterService("service", name, serviceSelector(name));
+      }
     } else {
       const deployments: Record<string, WebServiceDeployment> = {};
       const previews: Record<string, ServiceV1> = {};
@@ -241,7 +255,8 @@ export class WebService extends Construct {
     }
 
     const routing = props.routing;
-    if (routing.route !== undefined) {
+    // A canary's HTTPRoute is Flagger's: it generates `<name>` with the canary's weights.
+    if (routing.route !== undefined && rollout.strategy !== "canary") {
       // The route sends traffic to the one Service whose selector the blue-green switch flips.
       this.route = new ServiceRoute(this, "route", {
         serviceName: name,
@@ -357,9 +372,9 @@ function resolveProps(props: WebServiceProps) {
 
   const rollout = props.rollout;
   const images: [string, string | WorkloadImage][] =
-    rollout.strategy === "rolling"
-      ? [["rollout.image", rollout.image]]
-      : DEPLOYMENT_COLORS.map((color) => [`rollout.images.${color}`, rollout.images[color]]);
+    rollout.strategy === "blue-green"
+      ? DEPLOYMENT_COLORS.map((color) => [`rollout.images.${color}`, rollout.images[color]])
+      : [["rollout.image", rollout.image]];
   for (const [field, image] of images) {
     requireDigest(field, workloadImage(image).reference, fail);
   }

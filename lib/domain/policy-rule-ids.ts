@@ -9,7 +9,7 @@ export const POLICY_RULE_IDS = [
   ...["GH010", "GH011", "GH012", "GH013"],
   ...["K8S001", "K8S002", "K8S003", "K8S004", "K8S005", "K8S006", "K8S007", "K8S008", "K8S009", "K8S010"],
   ...["K8S011", "K8S012", "K8S013", "K8S014", "K8S015", "K8S016", "K8S017", "K8S018", "K8S019", "K8S020"],
-  ...["K8S021", "K8S022", "K8S023"],
+  ...["K8S021", "K8S022", "K8S023", "K8S024"],
   ...["TF001", "TF002", "TF003", "TF004", "TF005"],
 ] as const;
 export type PolicyRuleId = (typeof POLICY_RULE_IDS)[number];

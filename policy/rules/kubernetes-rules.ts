@@ -514,6 +514,14 @@ function routedHosts(stack: SynthesizedStack): { host: string; tls: boolean }[] 
     .filter((manifest) => stringAt(manifest, "kind") === "HTTPRoute")
     .flatMap((manifest) => stringsAt(nested(manifest, "spec"), "hostnames"))
     .map((host) => ({ host, tls: true }));
+  // A Flagger Canary's hosts become the hostnames of the HTTPRoute Flagger generates
+  // (pkg/router/gateway_api.go at v1.44.0, Reconcile).
+  const canaries = stack
+    .resources("kubernetes_manifest")
+    .map((block) => nested(block.body, "manifest"))
+    .filter((manifest) => stringAt(manifest, "kind") === "Canary")
+    .flatMap((manifest) => stringsAt(nested(manifest, "spec", "service"), "hosts"))
+    .map((host) => ({ host, tls: true }));
   const ingresses = stack.resources("kubernetes_ingress", "kubernetes_ingress_v1").flatMap((block) => {
     const spec = nested(block.body, "spec");
     const secured = new Set(blocks(spec?.tls).flatMap((entry) => stringsAt(entry, "hosts")));
@@ -522,5 +530,5 @@ function routedHosts(stack: SynthesizedStack): { host: string; tls: boolean }[] 
       return host === undefined ? [] : [{ host, tls: secured.has(host) }];
     });
   });
-  return [...routes, ...ingresses];
+  return [...routes, ...canaries, ...ingresses];
 }

@@ -1,5 +1,6 @@
 import type { ManagedFile } from "../../lib/domain/managed-file";
 import { dependabotConfig } from "./dependabot";
+import { DRIFT_WORKFLOW_PATH, driftWorkflow } from "./drift-detection";
 import { Job } from "./job";
 import { Step } from "./step";
 import { checkoutStep } from "./toolchain";
@@ -32,6 +33,7 @@ export const PROJECT_WORKFLOW_PATH = ".github/workflows/ci.yml";
 export function projectPipelineFiles(props: ProjectPipelineProps): ManagedFile[] {
   return [
     { path: PROJECT_WORKFLOW_PATH, content: projectWorkflow(props).toYaml() },
+    { path: DRIFT_WORKFLOW_PATH, content: driftWorkflow({ toolchain: toolchainSteps(props) }).toYaml() },
     { path: ".github/dependabot.yml", content: dependabotConfig(["github-actions", "npm"]) },
   ];
 }

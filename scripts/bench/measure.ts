@@ -9,6 +9,10 @@ export interface BenchCommand {
   readonly command: string;
   readonly args: readonly string[];
   readonly env?: Readonly<Record<string, string>>;
+  /** Timed runs of this command, instead of the count `measure` is given. */
+  readonly runs?: number;
+  /** Whether an untimed warm-up run comes first. @default true */
+  readonly warmUp?: boolean;
 }
 
 export interface BenchResult {
@@ -24,17 +28,25 @@ export interface BenchResult {
 const PEAK_RSS_PRELOAD = path.join(__dirname, "peak-rss.cjs");
 
 /**
- * Runs the commands round-robin, `runs` times each after one warm-up run, so that machine noise
- * spreads evenly over them; reports median wall time and peak memory. Every run synthesizes into
- * a fresh scratch directory.
+ * Runs the commands round-robin, `runs` times each (or the command's own `runs`) after one warm-up
+ * run, so that machine noise spreads evenly over them; reports median wall time and peak memory.
+ * Every run synthesizes into a fresh scratch directory.
  */
 export function measure(commands: readonly BenchCommand[], runs: number, cwd: string): BenchResult[] {
   const samples = commands.map(() => ({ seconds: [] as number[], peakKiB: 0 }));
-  for (let round = 0; round <= runs; round++) {
+  // Per command, its runs in order: `false` for the warm-up, `true` for a timed run.
+  const plans = commands.map((command) => [
+    ...((command.warmUp ?? true) ? [false] : []),
+    ...Array.from({ length: command.runs ?? runs }, () => true),
+  ]);
+  const rounds = Math.max(...plans.map((plan) => plan.length));
+  for (let round = 0; round < rounds; round++) {
     commands.forEach((command, index) => {
+      const timed = plans[index]?.[round];
+      if (timed === undefined) return;
       const { seconds, peakKiB } = runOnce(command, cwd);
       const sample = samples[index];
-      if (round > 0 && sample) {
+      if (timed && sample) {
         sample.seconds.push(seconds);
         sample.peakKiB = Math.max(sample.peakKiB, peakKiB);
       }

@@ -7,6 +7,7 @@ import { buildDeliveryApp } from "../../lib/app/app";
 import { loadConfig } from "../../lib/config";
 import { synthesizeAllOrNothing } from "../../lib/app/synth";
 import { readSynthesizedStacks, terraformBlocks } from "../../lib/terraform-json";
+import { stackApiBudget } from "../report/api-budget";
 
 /**
  * Where one synth's time goes, in milliseconds, by stage. Printed as JSON by
@@ -28,6 +29,12 @@ export interface SynthStages {
   /** Resources and data sources in all stacks, and bytes of JSON written. */
   readonly blocks: number;
   readonly outputBytes: number;
+  /** Stacks in the output's manifest.json (whatever the layout: per environment or per service). */
+  readonly stacks: number;
+  /** The stack with the most resources (data sources not counted), and how many. */
+  readonly largestStack: { readonly id: string; readonly resources: number };
+  /** GitHub API requests of a full refresh: all stacks, and the most expensive stack. */
+  readonly apiRequests: { readonly fleet: number; readonly largestStack: number };
 }
 
 /** Wraps a method so that its time accumulates in `totals[label]`. Benchmark-only instrumentation. */
@@ -67,9 +74,18 @@ export function measureStages(configFile: string): SynthStages {
     const total = performance.now() - started;
     let blocks = 0;
     let outputBytes = 0;
-    for (const stack of readSynthesizedStacks(outdir)) {
+    let largestStack = { id: "", resources: -1 };
+    const apiRequests = { fleet: 0, largestStack: 0 };
+    const stacks = readSynthesizedStacks(outdir);
+    for (const stack of stacks) {
       outputBytes += Buffer.byteLength(stack.text);
-      blocks += terraformBlocks(stack.json).length;
+      const found = terraformBlocks(stack.json);
+      blocks += found.length;
+      const resources = found.filter((block) => block.mode === "managed").length;
+      if (resources > largestStack.resources) largestStack = { id: stack.id, resources };
+      const requests = stackApiBudget(stack.id, stack.json).requests;
+      apiRequests.fleet += requests;
+      apiRequests.largestStack = Math.max(apiRequests.largestStack, requests);
     }
     const get = (label: string) => totals[label] ?? 0;
     return {
@@ -82,6 +98,9 @@ export function measureStages(configFile: string): SynthStages {
       total,
       blocks,
       outputBytes,
+      stacks: stacks.length,
+      largestStack,
+      apiRequests,
     };
   } finally {
     fs.rmSync(outdir, { recursive: true, force: true });

@@ -23,6 +23,9 @@ export const GITHUB_PROVIDER_SOURCE = "integrations/terraform-provider-github v6
  * Worst case: a resource with a stored ETag sends it as `If-None-Match` (transport.go:37), and
  * github_repository returns early on 304 Not Modified (resource_github_repository.go:800), which
  * GitHub does not count against the rate limit; the number here assumes the resource changed.
+ * The counts are the same at v6.10.0 (the lowest release the provider constraint allows): only line
+ * numbers moved, and resource_github_repository_automated_security_fixes.go became
+ * resource_github_repository_dependabot_security_updates.go.
  */
 export const GITHUB_READ_COSTS: Readonly<Record<string, ReadCost>> = {
   github_repository: {

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { environmentCanarySchema } from "./canary";
 import { ROLLOUT_STRATEGIES, type EnvironmentName, type RolloutStrategy } from "../../domain/environments";
 import { ENVIRONMENT_DEFAULTS } from "../../domain/service-defaults";
 import { deploymentSources } from "./governance";
@@ -54,6 +55,8 @@ function environmentSchema(defaults: {
         .default(defaults.strategy),
       /** Refs besides `branch` that may deploy here (the GitHub environment's deployment policy). */
       deployFrom: deploymentSources(defaults.deployFrom),
+      /** With strategy `canary`: Flagger's steps, gates and metrics provider. @default none */
+      canary: environmentCanarySchema,
       ...environmentWorkloadFields,
       network: networkSchema,
     })

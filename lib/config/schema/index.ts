@@ -1,5 +1,6 @@
 import { serviceImageRepository } from "../../domain/oci-reference";
 import { z } from "zod";
+import { reportCanaryProblems } from "./canary";
 import { reportContainerProblems } from "./container";
 import { developmentSchema, reportDevelopmentProblems } from "./development";
 import { environmentsSchema } from "./environment";
@@ -61,6 +62,7 @@ const CROSS_FIELD_RULES: readonly ((config: RawDeliveryConfig, ctx: z.Refinement
   reportContainerProblems,
   reportDevelopmentProblems,
   reportWorkloadProblems,
+  reportCanaryProblems,
 ];
 
 function reportConfigProblems(config: RawDeliveryConfig, ctx: z.RefinementCtx): void {

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { serviceCanarySchema } from "./canary";
 import { OCI_REPOSITORY } from "../../domain/oci-reference";
 import { parseQuantity } from "../../domain/quantity";
 import { SERVICE_DEFAULTS, SERVICE_LIMITS } from "../../domain/service-defaults";
@@ -114,6 +115,8 @@ const serviceEnvironment = z
     variables: variableValues.default({}),
     /** The digest this environment runs while the pipeline has passed none (a bootstrap pin). @default none */
     image: imageSelection,
+    /** Changes to the environment's canary release for this service (strategy `canary`). */
+    canary: serviceCanarySchema,
   })
   .prefault({});
 

@@ -169,7 +169,8 @@ interface WorkloadsView {
 export function reportWorkloadProblems(config: WorkloadsView, ctx: z.RefinementCtx): void {
   reportDerivedSettings(config, ctx);
   for (const [environmentName, environment] of Object.entries(config.environments)) {
-    const deploymentsPerService = environment.strategy === "blue-green" ? 2 : 1;
+    // A canary release runs the canary beside Flagger's primary, as blue-green runs both colours.
+    const deploymentsPerService = environment.strategy === "rolling" ? 1 : 2;
     const pods = config.services.map((service) => {
       const min = (service.environments[environmentName]?.replicas ?? environment.replicas).min;
       return { service, count: deploymentsPerService * (min + 1) };

@@ -1,0 +1,193 @@
+import { execFileSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { buildDeliveryApp } from "../../lib/app/app";
+import { synthesizeAllOrNothing } from "../../lib/app/synth";
+import { readSynthesizedStacks } from "../../lib/terraform-json/synthesized-output";
+import { constructPath, isObject, terraformBlocks, type JsonObject } from "../../lib/terraform-json/terraform-json";
+import { planStateMoves, splitFrom, stateMoveScript, type StackJson } from "../../scripts/migration/state-moves";
+import { offlineTerraformEnvironment } from "../support/terraform-cli";
+import { loadDefaultConfig, PROJECT_ROOT } from "../support/synth";
+
+// The move from one state per environment to stacks per service, played on a synthesized pair:
+// "before" is the default config's real output; "after" is the same resources split into
+// `<stack>-<service>` stacks by construct path, the way the per-service layout names them. The
+// generated script then runs terraform's own `state mv` on local state files of the old layout.
+
+jest.setTimeout(120_000);
+
+let dir: string;
+let before: StackJson[];
+let after: StackJson[];
+
+/** The service a block belongs to, from its construct path (`staging/orders-api-workload/...`), if any. */
+function serviceOf(body: JsonObject): string | undefined {
+  const segment = constructPath(body)?.split("/")[1] ?? "";
+  return segment.startsWith("orders-api") ? "orders-api" : undefined;
+}
+
+/** The per-service layout of a stack: its service resources in `<id>-<service>`, the rest kept in `<id>`. */
+function splitByService(stack: StackJson): StackJson[] {
+  const byStack = new Map<string, Record<string, Record<string, JsonObject>>>();
+  for (const block of terraformBlocks(stack.json).filter((found) => found.mode === "managed")) {
+    const service = serviceOf(block.body);
+    const id = service === undefined ? stack.id : `${stack.id}-${service}`;
+    const resources = byStack.get(id) ?? {};
+    resources[block.type] = { ...resources[block.type], [block.name]: block.body };
+    byStack.set(id, resources);
+  }
+  const { resource: _resource, ...rest } = stack.json;
+  return [...byStack].map(([id, resource]) => ({ id, json: { ...rest, resource } }));
+}
+
+function writeOutput(outdir: string, stacks: readonly StackJson[]): void {
+  const manifest: Record<string, { synthesizedStackPath: string }> = {};
+  for (const stack of stacks) {
+    fs.mkdirSync(path.join(outdir, "stacks", stack.id), { recursive: true });
+    fs.writeFileSync(path.join(outdir, "stacks", stack.id, "cdk.tf.json"), JSON.stringify(stack.json));
+    manifest[stack.id] = { synthesizedStackPath: `stacks/${stack.id}/cdk.tf.json` };
+  }
+  fs.writeFileSync(path.join(outdir, "manifest.json"), JSON.stringify({ stacks: manifest }));
+}
+
+/** A state file (format version 4) that holds one instance of every managed resource of a stack. */
+function stateOf(stack: StackJson): object {
+  return {
+    version: 4,
+    terraform_version: "1.11.4",
+    serial: 1,
+    lineage: `lineage-${stack.id}`,
+    outputs: {},
+    resources: terraformBlocks(stack.json)
+      .filter((block) => block.mode === "managed")
+      .map((block) => ({
+        mode: "managed",
+        type: block.type,
+        name: block.name,
+        provider: `provider["registry.terraform.io/hashicorp/${block.type.split("_")[0] ?? ""}"]`,
+        instances: [{ schema_version: 0, attributes: { id: block.address } }],
+      })),
+  };
+}
+
+function stateAddresses(file: string): string[] {
+  if (!fs.existsSync(file)) return [];
+  const state = JSON.parse(fs.readFileSync(file, "utf8")) as { resources: { type: string; name: string }[] };
+  return state.resources.map((resource) => `${resource.type}.${resource.name}`).sort();
+}
+
+const managedAddresses = (stack: StackJson) =>
+  terraformBlocks(stack.json)
+    .filter((block) => block.mode === "managed")
+    .map((block) => block.address)
+    .sort();
+
+beforeAll(() => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), "state-moves-"));
+  synthesizeAllOrNothing(
+    (scratch) => buildDeliveryApp(loadDefaultConfig(), { outdir: scratch }),
+    path.join(dir, "before"),
+  );
+  before = readSynthesizedStacks(path.join(dir, "before"));
+  after = before.flatMap(splitByService);
+  writeOutput(path.join(dir, "after"), after);
+});
+
+afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+describe("migration to per-service stacks", () => {
+  it("moves every service resource to its service's stack and keeps the shared ones, creating and destroying nothing", () => {
+    const plan = planStateMoves(before, after);
+    expect(plan.removed).toEqual([]);
+    expect(plan.added).toEqual([]);
+    expect(plan.ambiguous).toEqual([]);
+    expect(plan.moves.length).toBeGreaterThan(0);
+    expect(new Set(plan.moves.map((move) => `${move.from} -> ${move.to}`))).toEqual(
+      new Set(["github -> github-orders-api", "production -> production-orders-api", "staging -> staging-orders-api"]),
+    );
+    // The namespace stays in the shared per-environment stack.
+    expect(plan.moves.some((move) => move.address.startsWith("kubernetes_namespace_v1."))).toBe(false);
+    const total = before.reduce((sum, stack) => sum + managedAddresses(stack).length, 0);
+    expect(plan.moves.length + plan.unchanged).toBe(total);
+  });
+
+  it("matches an address only in stacks split from its own: staging's resources never land in production's", () => {
+    // staging and production hold the same addresses; each resource moves within its environment.
+    const plan = planStateMoves(before, after);
+    for (const move of plan.moves) {
+      expect(splitFrom(move.from, move.to)).toBe(true);
+    }
+    expect(splitFrom("staging", "staging-orders-api")).toBe(true);
+    expect(splitFrom("staging", "stagingx")).toBe(false);
+  });
+
+  it("lists what the new layout would destroy, create, or cannot place, instead of moving it", () => {
+    const [github] = before.filter((stack) => stack.id === "github");
+    if (github === undefined) throw new Error("no github stack");
+    const resources = isObject(github.json.resource) ? github.json.resource : {};
+    const renamed: StackJson[] = [
+      {
+        id: "github-a",
+        json: {
+          resource: {
+            ...resources,
+            github_repository: {
+              ...(isObject(resources.github_repository) ? resources.github_repository : {}),
+              only_in_after: {},
+            },
+          },
+        },
+      },
+      { id: "github-b", json: { resource: resources } },
+    ];
+    const plan = planStateMoves([github], renamed);
+    expect(plan.moves).toEqual([]);
+    expect(plan.ambiguous.length).toBe(managedAddresses(github).length);
+    expect(plan.ambiguous[0]?.candidates).toEqual(["github-a", "github-b"]);
+    expect(plan.added).toEqual([{ stack: "github-a", address: "github_repository.only_in_after" }]);
+    const gone = planStateMoves([github], [{ id: "github", json: {} }]);
+    expect(gone.removed.length).toBe(managedAddresses(github).length);
+    expect(stateMoveScript(gone, { before: "a", after: "b" })).toMatch(/# Destroyed by the new layout/);
+  });
+
+  it("runs with terraform state mv on the old layout's state files and leaves each stack's state with exactly its resources", () => {
+    const plan = planStateMoves(before, after);
+    const stateDir = path.join(dir, "states");
+    fs.mkdirSync(stateDir);
+    for (const stack of before) {
+      fs.writeFileSync(path.join(stateDir, `terraform.${stack.id}.tfstate`), JSON.stringify(stateOf(stack)));
+    }
+    const script = path.join(dir, "moves.sh");
+    fs.writeFileSync(script, stateMoveScript(plan, { before: "before", after: "after" }));
+    execFileSync("bash", [script], {
+      cwd: dir,
+      env: { ...offlineTerraformEnvironment(dir), STATE_DIR: stateDir },
+      encoding: "utf8",
+    });
+    for (const stack of after) {
+      expect({ stack: stack.id, state: stateAddresses(path.join(stateDir, `terraform.${stack.id}.tfstate`)) }).toEqual({
+        stack: stack.id,
+        state: managedAddresses(stack),
+      });
+    }
+  });
+
+  it("prints the script from two output directories (npm run migration)", () => {
+    const output = execFileSync(
+      process.execPath,
+      [
+        "--require",
+        "./scripts/register-ts.cjs",
+        "scripts/migration.ts",
+        "--before",
+        path.join(dir, "before"),
+        "--after",
+        path.join(dir, "after"),
+      ],
+      { cwd: PROJECT_ROOT, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] },
+    );
+    expect(output).toMatch(/^#!\/usr\/bin\/env bash\n/);
+    expect(output).toMatch(/\nmove 'github_repository\.[^']+' 'github' 'github-orders-api'\n/);
+  });
+});
