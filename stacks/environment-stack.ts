@@ -30,6 +30,7 @@ import { DeliveryStack, type DeliveryStackProps } from "./delivery-stack";
 import { githubProvider, kubernetesProvider, registryCredentials } from "./providers";
 import { deployableImages, type DeployableImage } from "./service-images";
 import { RELEASE_BRANCH_PATTERN, RELEASE_TAG_PATTERN, type DeploymentColor, type EnvironmentName } from "../lib/domain";
+import { pipelineSecrets } from "../renderers/workflows";
 
 /** What to run when the github stack's repository or branches are missing. */
 export const GITHUB_STACK_STEP =
@@ -109,7 +110,8 @@ export class EnvironmentStack extends DeliveryStack {
         repository: service.repository,
         environment: gate.name,
         serviceName: service.name,
-        names: service.secrets.environment,
+        // The pipeline's credentials that change this environment (its Terraform Cloud token).
+        names: [...new Set([...service.secrets.environment, ...pipelineSecrets().environment])],
       });
       new ActionsVariables(this, `${service.name}-environment-variables`, {
         repository: service.repository,

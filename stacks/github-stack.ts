@@ -8,7 +8,7 @@ import {
   ServiceRepository,
 } from "../constructs/github";
 import {
-  pipelineSecretNames,
+  pipelineSecrets,
   pipelineVariables,
   requiredStatusChecks,
   serviceWorkflowFiles,
@@ -21,6 +21,8 @@ import { workspaceName, type StateBackend } from "./state-backend";
 import { serviceContainerFiles, type ServiceContainerProps } from "../renderers/container";
 import { codeOwnersFile, securityPolicyFile } from "../renderers/github";
 import {
+  defaultSigningMode,
+  githubFeatures,
   RELEASE_BRANCH_PATTERN,
   RELEASE_TAG_PATTERN,
   type EnvironmentName,
@@ -47,7 +49,7 @@ export class GithubStack extends DeliveryStack {
   private governRepository(config: DeliveryConfig, service: ServiceConfig, backend: StateBackend): void {
     const repository = this.repositoryOf(config, service);
     this.branchRules(config, service, repository);
-    this.actionsSettings(service, repository, backend);
+    this.actionsSettings(config, service, repository, backend);
     this.managedFiles(config, service, repository);
   }
 
@@ -71,7 +73,7 @@ export class GithubStack extends DeliveryStack {
   private branchRules(config: DeliveryConfig, service: ServiceConfig, repository: ServiceRepository): void {
     const productionBranch = config.environments.production.branch;
     const stagingBranch = config.environments.staging.branch;
-    const checks = requiredStatusChecks();
+    const checks = requiredStatusChecks(servicePipelineProps(config, service));
     const { approvals } = config.github.branchRules;
     const bypass = config.github.managedFiles.bypass;
     // The rules take effect once both long-lived branches exist, so creating develop is never blocked.
@@ -109,11 +111,22 @@ export class GithubStack extends DeliveryStack {
   }
 
   /** Repository-level Actions secrets and variables. */
-  private actionsSettings(service: ServiceConfig, repository: ServiceRepository, backend: StateBackend): void {
+  private actionsSettings(
+    config: DeliveryConfig,
+    service: ServiceConfig,
+    repository: ServiceRepository,
+    backend: StateBackend,
+  ): void {
     new ActionsSecrets(this, `${service.name}-secrets`, {
       repository: repository.name,
       serviceName: service.name,
-      names: [...new Set([...service.secrets.repository, ...pipelineSecretNames()])],
+      // Only what cannot change an environment: its credentials are secrets of the environment.
+      names: [
+        ...new Set([
+          ...service.secrets.repository,
+          ...pipelineSecrets(servicePipelineProps(config, service)).repository,
+        ]),
+      ],
     });
     new ActionsVariables(this, `${service.name}-variables`, {
       repository: repository.name,
@@ -199,7 +212,12 @@ export function servicePipelineProps(config: DeliveryConfig, service: ServiceCon
     owner: config.github.owner,
     repository: service.repository,
     image: service.image,
-    healthCheckPaths: [...new Set([service.healthPaths.startup, service.healthPaths.readiness])],
+    healthCheckPaths: [
+      ...new Set([service.healthPaths.startup, service.healthPaths.readiness, service.healthPaths.liveness]),
+    ],
+    port: service.port,
+    codeScanning: githubFeatures(config.github.visibility, licencesOf(config)).codeScanning,
+    signing: config.github.signing ?? defaultSigningMode(config.github.visibility),
     staging: environment("staging"),
     production: environment("production"),
   };

@@ -6,6 +6,7 @@ import * as fs from "node:fs";
 import nodeFs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import { STACK_IDS } from "../../lib/app/app";
 import { NODE_FILE_SYSTEM, type OutputFileSystem } from "../../lib/app/output-directory";
 import { runSynthCommand, type SynthCommandContext } from "../../lib/app/synth-command";
 import { editedDefaultConfig, MINIMAL_CONFIG_TEXT } from "../support/config-text";
@@ -295,7 +296,17 @@ describe("reserved names", () => {
     await expectRejected(
       workspace(editedDefaultConfig([["services", 0, "secrets", "environment", 0], "TF_API_TOKEN"])),
       {
-        message: /services\[0\]\.secrets\.environment\[0\]: is a repository secret the pipeline manages/,
+        message: /services\[0\]\.secrets\.environment\[0\]: is a secret the pipeline manages/,
+      },
+    );
+  });
+
+  it("rejects the Terraform Cloud token as a repository secret: any branch's workflow could read it", async () => {
+    await expectRejected(
+      workspace(editedDefaultConfig([["services", 0, "secrets", "repository", 0], "TF_API_TOKEN"])),
+      {
+        message:
+          /services\[0\]\.secrets\.repository\[0\]: can change an environment, so the pipeline keeps it as a secret of each environment/,
       },
     );
   });
@@ -563,27 +574,40 @@ describe("a synth that succeeds", () => {
     const outcome = await synth(space);
     expect(outcome.code).toBe(0);
     expect(outcome.stderr).toMatch(
-      /^synth: done: 6 stacks, \d+ resources and data sources in .*cdktf\.out \(\d+\.\d\d s\)$/m,
+      new RegExp(
+        `^synth: done: ${STACK_IDS.length} stacks, \\d+ resources and data sources in .*cdktf\\.out \\(\\d+\\.\\d\\d s\\)$`,
+        "m",
+      ),
     );
     const after = treeOf(space.outdir);
     expect(
       Object.keys(after)
         .filter((entry) => entry.endsWith(".json"))
         .sort(),
-    ).toEqual([
-      "manifest.json",
-      "stacks/development/cdk.tf.json",
-      "stacks/github/cdk.tf.json",
-      "stacks/production-cluster/cdk.tf.json",
-      "stacks/production/cdk.tf.json",
-      "stacks/staging-cluster/cdk.tf.json",
-      "stacks/staging/cdk.tf.json",
-    ]);
+    ).toEqual(["manifest.json", ...STACK_IDS.map((id) => `stacks/${id}/cdk.tf.json`)].sort());
     expect(after["stacks/staging/cdk.tf.json"]).not.toBe(before["stacks/staging/cdk.tf.json"]);
     expect(after["stacks/staging/.terraform/providers/registry.terraform.io/provider"]).toBe(
       before["stacks/staging/.terraform/providers/registry.terraform.io/provider"],
     );
     expect(after["stacks/staging/.terraform.lock.hcl"]).toBe(before["stacks/staging/.terraform.lock.hcl"]);
+    expect(leftoversBeside(space.outdir)).toEqual([]);
+  });
+
+  it("replaces the tree a symbolic link cdktf.out points to, keeps the link, and keeps symbolic links in .terraform/", async () => {
+    const space = workspace(MINIMAL_CONFIG_TEXT);
+    const elsewhere = fs.mkdtempSync(path.join(os.tmpdir(), "linked-output-"));
+    const target = path.join(elsewhere, "out");
+    fs.renameSync(space.outdir, target);
+    fs.symlinkSync(target, space.outdir);
+    fs.symlinkSync("/plugin-cache/provider", path.join(target, "stacks/staging/.terraform/cached-provider"));
+    const outcome = await synth(space, { env: { DELIVERY_QUIET: "1" } });
+    expect(outcome).toEqual({ code: 0, stderr: "" });
+    expect(fs.lstatSync(space.outdir).isSymbolicLink()).toBe(true);
+    expect(fs.existsSync(path.join(target, "stacks/github/cdk.tf.json"))).toBe(true);
+    expect(fs.readlinkSync(path.join(target, "stacks/staging/.terraform/cached-provider"))).toBe(
+      "/plugin-cache/provider",
+    );
+    expect(fs.readdirSync(elsewhere)).toEqual(["out"]);
     expect(leftoversBeside(space.outdir)).toEqual([]);
   });
 

@@ -91,6 +91,11 @@ describe("governance configuration problems", () => {
       "github.visibility: must be one of: private, internal, public (got 'secret')",
     ],
     [
+      "an unknown signing mode",
+      [["github", "signing"], "public-sigstore"],
+      "github.signing: must be one of: keyless, key (got 'public-sigstore')",
+    ],
+    [
       "code owners that are nobody",
       [["github", "codeOwners"], { users: [], teams: [] }],
       "github.codeOwners: list at least one code owner",

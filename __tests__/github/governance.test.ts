@@ -1,4 +1,5 @@
-import { pipelineSecretNames, requiredStatusChecks } from "../../renderers/workflows";
+import { pipelineSecrets, requiredStatusChecks } from "../../renderers/workflows";
+import { servicePipelineProps } from "../../stacks/github-stack";
 import { DERIVED_ENVIRONMENT_VARIABLES } from "../../lib/domain";
 import { loadDefaultConfig, stackOf, synthesizeDefaultConfig } from "../support/synth";
 import {
@@ -20,9 +21,12 @@ const config = loadDefaultConfig();
 const SECRET_VALUES: Record<string, string> = Object.fromEntries(
   [
     ...config.services.flatMap((service) =>
-      [...service.secrets.repository, ...service.secrets.environment, ...pipelineSecretNames()].map((name) =>
-        secretVariableName(service.name, name),
-      ),
+      [
+        ...service.secrets.repository,
+        ...service.secrets.environment,
+        ...pipelineSecrets(servicePipelineProps(config, service)).repository,
+        ...pipelineSecrets().environment,
+      ].map((name) => secretVariableName(service.name, name)),
     ),
     "kubernetes_host",
     "kubernetes_cluster_ca_certificate",
@@ -145,7 +149,10 @@ describe("branch rules", () => {
         required_check: { context: string; integration_id: number }[];
         strict_required_status_checks_policy: boolean;
       };
-      expect(checks.required_check.map((check) => check.context)).toEqual(requiredStatusChecks());
+      const pipeline = config.services[0] === undefined ? {} : servicePipelineProps(config, config.services[0]);
+      // The default config's private repository has no GitHub Code Security: no CodeQL check.
+      expect(checks.required_check.map((check) => check.context)).toEqual(requiredStatusChecks(pipeline));
+      expect(requiredStatusChecks(pipeline)).toEqual(["quality", "tests", "container"]);
       expect(new Set(checks.required_check.map((check) => check.integration_id))).toEqual(new Set([15368]));
       expect(checks.strict_required_status_checks_policy).toBe(true);
     }
@@ -334,11 +341,33 @@ describe("secrets and variables", () => {
     expect(Object.keys(SECRET_VALUES).length).toBeGreaterThan(10);
   });
 
-  it("declares the configured repository secrets and every secret the pipeline reads", () => {
+  it("declares the configured repository secrets and the pipeline's repository-level ones", () => {
     const names = resourcesOf(github, "github_actions_secret").map((secret) => secret.body.secret_name);
-    expect(new Set(names)).toEqual(new Set([...(service?.secrets.repository ?? []), ...pipelineSecretNames()]));
+    const pipeline = service === undefined ? {} : servicePipelineProps(config, service);
+    expect(new Set(names)).toEqual(
+      new Set([...(service?.secrets.repository ?? []), ...pipelineSecrets(pipeline).repository]),
+    );
     expect(names).toHaveLength(new Set(names).size);
   });
+
+  it("declares no credential that can change an environment as a repository secret", () => {
+    const repositoryLevel = resourcesOf(github, "github_actions_secret").map((secret) => secret.body.secret_name);
+    expect(repositoryLevel).not.toContain("TF_API_TOKEN");
+    expect(pipelineSecrets().environment).toEqual(["TF_API_TOKEN"]);
+  });
+
+  it.each(["staging", "production"])(
+    "declares the Terraform Cloud token as a secret of the %s environment only",
+    (id) => {
+      const secrets = resourcesOf(stackOf(app, id), "github_actions_environment_secret").filter(
+        (secret) => secret.body.secret_name === "TF_API_TOKEN",
+      );
+      expect(secrets).toHaveLength(config.services.length);
+      for (const secret of secrets) {
+        expect(secret.body.environment).toEqual(expect.stringContaining("github_repository_environment."));
+      }
+    },
+  );
 
   it.each([
     ["github", "github_actions_secret"],
@@ -356,7 +385,7 @@ describe("secrets and variables", () => {
   it("declares the configured environment secrets in each environment", () => {
     for (const stack of [staging, production]) {
       const names = resourcesOf(stack, "github_actions_environment_secret").map((secret) => secret.body.secret_name);
-      expect(names.sort()).toEqual([...(service?.secrets.environment ?? [])].sort());
+      expect(names.sort()).toEqual([...(service?.secrets.environment ?? []), ...pipelineSecrets().environment].sort());
     }
   });
 

@@ -95,6 +95,9 @@ function startFakeApi(): Promise<FakeApi> {
         polls = 0;
         return send(201, { data: { id: "run-1", type: "runs" } });
       }
+      if (method === "GET" && /^\/api\/v2\/runs\/run-1\/(plan|apply)$/.test(url)) {
+        return send(200, { data: { attributes: { status: "finished" } } });
+      }
       if (method === "GET" && url === "/api/v2/runs/run-1") {
         const status = api.runStates[Math.min(polls, api.runStates.length - 1)];
         polls += 1;
@@ -209,6 +212,20 @@ describe("terraform-cloud.sh (against a fake Terraform Cloud API)", () => {
     expect((await run("terraform-cloud.sh", ["apply", "again"])).code).toBe(0);
   });
 
+  it("asks for an applying run, never a plan-only one", async () => {
+    await run("terraform-cloud.sh", ["apply", "Deploy"]);
+    const created = api.requests.filter((r) => r.method === "POST" && r.path === "/api/v2/runs");
+    expect(created).toHaveLength(1);
+    expect(api.runs).toEqual([{ message: "Deploy", autoApply: true }]);
+  });
+
+  it("reports the API's error details when a call is refused", async () => {
+    const result = await run("terraform-cloud.sh", ["get-var", "x"], { TFC_WORKSPACE: "missing" });
+    expect(result.stderr).toContain(
+      "::error::Terraform Cloud answered HTTP 404 to GET /organizations/acme/workspaces/missing: 404 not found",
+    );
+  });
+
   it.each(["errored", "policy_soft_failed"])("fails when the run ends %s", async (state) => {
     api.runStates = ["planning", state];
     const result = await run("terraform-cloud.sh", ["apply", "Deploy"]);
@@ -238,7 +255,7 @@ describe("terraform-cloud.sh (against a fake Terraform Cloud API)", () => {
   });
 
   it.each([
-    ["TF_API_TOKEN", "repository secret TF_API_TOKEN"],
+    ["TF_API_TOKEN", "environment secret TF_API_TOKEN"],
     ["TF_CLOUD_ORGANIZATION", "repository variable"],
   ])("fails with a clear message when %s is empty", async (name, message) => {
     const result = await run("terraform-cloud.sh", ["get-var", "x"], { [name]: "" });
@@ -364,6 +381,69 @@ describe("the version step (git tags -> semantic version)", () => {
     expect((await versionOn("refs/heads/develop")).version).toBe("0.0.1-dev.1");
   });
 
+  it.each([
+    ["a final release", "v1.3.0", "1.3.0", "true", "1.3"],
+    ["a pre-release", "v1.3.0-rc.1", "1.3.0-rc.1", "false", ""],
+    ["a pre-release with dotted identifiers", "v2.0.0-alpha.beta.7", "2.0.0-alpha.beta.7", "false", ""],
+    ["build metadata", "v2.0.0+build.7", "2.0.0+build.7", "true", "2.0"],
+    ["a pre-release with build metadata", "v1.0.0-rc.1+sha.5114f85", "1.0.0-rc.1+sha.5114f85", "false", ""],
+  ])("publishes the pushed tag's own version for %s (%s)", async (_, tag, version, release, minor) => {
+    git("tag", tag);
+    const output = path.join(repository, ".output");
+    fs.writeFileSync(output, "");
+    const result = await runInline(ciScript("container", /Derive the version/), repository, {
+      GITHUB_REF: `refs/tags/${tag}`,
+      GITHUB_OUTPUT: output,
+    });
+    expect(result.code).toBe(0);
+    const outputs: Record<string, string> = Object.fromEntries(
+      fs
+        .readFileSync(output, "utf8")
+        .trim()
+        .split("\n")
+        .map((line): [string, string] => [line.slice(0, line.indexOf("=")), line.slice(line.indexOf("=") + 1)]),
+    );
+    expect(outputs).toEqual({ version, "image-tag": version.replace("+", "_"), release, minor });
+  });
+
+  it("bases development versions on the last final release, not on a later pre-release tag", async () => {
+    git("tag", "v1.2.0");
+    commit();
+    git("tag", "v1.3.0-rc.1");
+    commit();
+    expect((await versionOn("refs/heads/develop")).version).toBe("1.2.1-dev.2");
+  });
+
+  it("ignores tags that are not semantic versions instead of failing every build", async () => {
+    git("tag", "v1.2.0");
+    commit();
+    git("tag", "v1.2");
+    git("tag", "vnext");
+    const result = await versionOn("refs/heads/develop");
+    expect([result.code, result.version]).toEqual([0, "1.2.1-dev.1"]);
+    expect(result.stdout).toContain("::notice::Tag vnext is not v + a semantic version");
+  });
+
+  it("uses the highest final release among several tags on the same commit", async () => {
+    git("tag", "v1.3.0-rc.2");
+    git("tag", "v1.3.0");
+    expect((await versionOn("refs/heads/main")).version).toBe("1.3.0");
+  });
+
+  it("is the pre-release on a commit tagged only with one", async () => {
+    git("tag", "v1.0.0");
+    commit();
+    git("tag", "v1.1.0-rc.1");
+    expect((await versionOn("refs/heads/main")).version).toBe("1.1.0-rc.1");
+  });
+
+  it("fails for a pushed tag that is not a semantic version", async () => {
+    git("tag", "v1.2");
+    const result = await versionOn("refs/tags/v1.2");
+    expect(result.code).not.toBe(0);
+    expect(result.stdout).toContain("::error::Tag v1.2 is not v + a semantic version");
+  });
+
   it("fails for a release branch that is not named release/MAJOR.MINOR.PATCH", async () => {
     const result = await versionOn("refs/heads/release/next");
     expect(result.code).not.toBe(0);
@@ -386,6 +466,7 @@ describe("the vulnerability gate (Trivy JSON report)", () => {
       JSON.stringify({ Results: [{ Target: "os", Vulnerabilities: vulnerabilities }, { Target: "python" }] }),
     );
     return runInline(ciScript("container", /Enforce the vulnerability limits/), workdir, {
+      TRIVY_REPORTS: "trivy-report.json",
       MAX_CRITICAL: "0",
       MAX_HIGH: "5",
       GITHUB_STEP_SUMMARY: path.join(workdir, "summary.md"),
@@ -405,7 +486,9 @@ describe("the vulnerability gate (Trivy JSON report)", () => {
   it("fails on a sixth HIGH", async () => {
     const result = await gate(highs(6));
     expect(result.code).not.toBe(0);
-    expect(result.stdout).toContain("::error::0 CRITICAL (allowed 0) and 6 HIGH (allowed 5) vulnerabilities");
+    expect(result.stdout).toContain(
+      "::error::trivy-report.json: 0 CRITICAL (allowed 0) and 6 HIGH (allowed 5) vulnerabilities",
+    );
   });
 
   it("fails on any CRITICAL, listing it", async () => {
@@ -526,8 +609,8 @@ describe("every script of the pipelines", () => {
 
 describe("scriptTemplate", () => {
   it("fails for a placeholder without a value, naming it", () => {
-    expect(() => scriptTemplate("health-check.sh", { ATTEMPTS: 1 })).toThrow(
-      "script health-check.sh: placeholder @DELAY_SECONDS@ has no value",
+    expect(() => scriptTemplate("rolling-current.sh", { TERRAFORM_CLOUD_SCRIPT: "x" })).toThrow(
+      "script rolling-current.sh: placeholder @DIGEST_PATTERN@ has no value",
     );
   });
 

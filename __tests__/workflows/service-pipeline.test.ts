@@ -5,7 +5,7 @@ import {
   CI_WORKFLOW_FILE,
   DEPENDABOT_COOLDOWN_DAYS,
   MERGE_CHECKS,
-  pipelineSecretNames,
+  pipelineSecrets,
   requiredStatusChecks,
   serviceWorkflowFiles,
   VULNERABILITY_LIMITS,
@@ -30,6 +30,7 @@ interface ParsedStep {
 }
 interface ParsedJob {
   name: string;
+  "timeout-minutes"?: number;
   needs?: string[];
   if?: string;
   environment?: { name: string; url?: string };
@@ -51,7 +52,9 @@ const [service] = config.services;
 if (service === undefined) {
   throw new Error("the default config has no service");
 }
-const props = servicePipelineProps(config, service);
+// The default config's repository is private without GitHub Code Security (no CodeQL there, see
+// "licence-aware steps"); most of this file describes the full pipeline of a repository with it.
+const props = { ...servicePipelineProps(config, service), codeScanning: true };
 const files = serviceWorkflowFiles(props);
 const fileText = (path: string): string => {
   const file = files.find((candidate) => candidate.path === path);
@@ -114,7 +117,7 @@ describe("the service repository's pipeline files", () => {
   });
 
   it("is the same text for the same config", () => {
-    expect(serviceWorkflowFiles(servicePipelineProps(config, service))).toEqual(files);
+    expect(serviceWorkflowFiles({ ...servicePipelineProps(config, service), codeScanning: true })).toEqual(files);
   });
 
   it("only uses actions from the pin table", () => {
@@ -135,7 +138,8 @@ describe("the service repository's pipeline files", () => {
       ),
     );
     referenced.delete("GITHUB_TOKEN");
-    expect([...referenced].sort()).toEqual([...pipelineSecretNames()].sort());
+    const secrets = pipelineSecrets(props);
+    expect([...referenced].sort()).toEqual([...secrets.repository, ...secrets.environment].sort());
   });
 
   it("reads only the repository variables the github stack sets", () => {
@@ -160,8 +164,8 @@ describe("CI triggers", () => {
     expect(ci.on.pull_request).toEqual({});
   });
 
-  it("runs on pushes to the production, staging and release branches", () => {
-    expect(ci.on.push).toEqual({ branches: ["main", "develop", "release/**"] });
+  it("runs on pushes to the production, staging and release branches, and of release tags", () => {
+    expect(ci.on.push).toEqual({ branches: ["main", "develop", "release/**"], tags: ["v*"] });
   });
 
   it("runs on manual dispatch with a choice of environment", () => {
@@ -184,7 +188,7 @@ describe("CI triggers", () => {
       production: { ...props.production, branch: "trunk" },
     });
     const workflow = parse(custom[0]?.content ?? "") as ParsedWorkflow;
-    expect(workflow.on.push).toEqual({ branches: ["trunk", "next", "release/**"] });
+    expect(workflow.on.push).toEqual({ branches: ["trunk", "next", "release/**"], tags: ["v*"] });
     expect(jobOf(workflow, "deploy-production").if).toContain("github.ref == 'refs/heads/trunk'");
     expect(jobOf(workflow, "deploy-staging").if).toContain("github.ref == 'refs/heads/next'");
   });
@@ -271,12 +275,22 @@ describe("stage 2: tests", () => {
     expect(run).toContain("--cov-fail-under=85");
   });
 
-  it("compares benchmarks against the baseline of main and fails on a regression", () => {
-    expect(stepOf(tests, /Benchmarks/).run).toContain("--benchmark-compare-fail=mean:20%");
+  it("compares benchmark medians over 20+ rounds with a 25 % noise band against the last passed run on main", () => {
+    const benchmarks = stepOf(tests, /Benchmarks/);
+    expect(benchmarks.run).toContain('"--benchmark-compare-fail=median:$BENCHMARK_TOLERANCE"');
+    expect(benchmarks.run).toContain('"--benchmark-min-rounds=$BENCHMARK_MIN_ROUNDS"');
+    expect(benchmarks.env).toEqual({ BENCHMARK_TOLERANCE: "25%", BENCHMARK_MIN_ROUNDS: "20" });
     expect(stepOf(tests, /Restore the benchmark baseline/).uses).toMatch(/^actions\/cache\/restore@/);
-    expect(stepOf(tests, /Save the benchmark baseline/).if).toBe(
-      "github.event_name == 'push' && github.ref == 'refs/heads/main'",
-    );
+    // A key per commit: nothing is overwritten or locked; only a passed run on main is saved.
+    const save = stepOf(tests, /Save the benchmark baseline/);
+    expect(save.if).toBe("success() && github.event_name == 'push' && github.ref == 'refs/heads/main'");
+    expect(save.with).toMatchObject({ key: "benchmarks-${{ runner.os }}-${{ github.sha }}" });
+  });
+
+  it("counts coverage over the application code, not the tests", () => {
+    const run = stepOf(tests, /Unit and integration tests/).run ?? "";
+    expect(run).toContain("omit =\\n    tests/*");
+    expect(run).toContain('--cov-config="$RUNNER_TEMP/coveragerc"');
   });
 });
 
@@ -318,27 +332,76 @@ describe("stage 3: container", () => {
     expect(container.permissions).toEqual({ contents: "read" });
   });
 
-  it("publishes and signs only on pushes and manual runs, never for pull requests", () => {
-    expect(publish.if).toBe("github.event_name == 'push' || github.event_name == 'workflow_dispatch'");
-    expect(publish.permissions).toEqual({ contents: "read", packages: "write", "id-token": "write" });
+  it("publishes only for pushes of the release refs and manual runs on them, never for pull requests", () => {
+    expect(publish.if).toBe(
+      "github.event_name == 'push' || (github.event_name == 'workflow_dispatch' && (github.ref == 'refs/heads/main' || github.ref == 'refs/heads/develop' || startsWith(github.ref, 'refs/heads/release/') || startsWith(github.ref, 'refs/tags/v')))",
+    );
+    // Key-based signing (the default for a private repository) needs no OIDC token.
+    expect(publish.permissions).toEqual({ contents: "read", packages: "write" });
   });
 
-  it("tags semantic versions, the branch and the commit", () => {
-    const tags = String(stepOf(publish, /Tags and labels/).with?.tags);
-    expect(tags).toContain("type=semver,pattern={{version}},value=${{ steps.version.outputs.version }}");
-    expect(tags).toContain("type=sha");
+  it("tags the signed digest with its version and commit, and X.Y and latest only for a final release", () => {
+    const tag = stepOf(publish, /Tag the signed digest/);
+    expect(tag.env).toMatchObject({
+      DIGEST: "${{ steps.build.outputs.digest }}",
+      RELEASE: "${{ steps.version.outputs.release }}",
+    });
+    expect(tag.run).toContain('docker buildx imagetools create --tag "$IMAGE:$tag" "$IMAGE@$DIGEST"');
+    expect(tag.run).toContain('if [ "$RELEASE" = true ]; then');
   });
 
-  it("pushes both platforms to GHCR and signs the pushed digest keylessly", () => {
-    expect(stepOf(publish, /Build and push/).with).toMatchObject({ push: true, platforms: "linux/amd64,linux/arm64" });
-    expect(stepOf(publish, /Log in to GHCR/).with).toMatchObject({ registry: "ghcr.io" });
-    const sign = stepOf(publish, /Sign the image by digest/);
-    expect(sign.env).toEqual({ DIGEST: "${{ steps.build.outputs.digest }}" });
-    expect(sign.run).toContain('cosign sign --yes "$IMAGE@$DIGEST"');
+  it("builds once, and scans, signs, tags and hands on exactly the pushed digest (every platform)", () => {
+    const names = publish.steps.map((step) => step.name);
+    const build = stepIndex(publish, /^Build linux/);
+    // Nothing is built after the gate: the only build step comes before every scan.
+    expect(publish.steps.filter((step) => /docker\/build-push-action@/.test(step.uses ?? ""))).toHaveLength(1);
+    expect(build).toBeLessThan(stepIndex(publish, /Scan the pushed digest, linux\/amd64/));
+    expect(stepOf(publish, /^Build linux/).with).toMatchObject({
+      platforms: "linux/amd64,linux/arm64",
+      outputs: "type=image,name=ghcr.io/acme-platform/orders-api,push-by-digest=true,name-canonical=true,push=true",
+    });
+    for (const platform of ["linux/amd64", "linux/arm64"]) {
+      const scan = stepOf(publish, new RegExp(`Scan the pushed digest, ${platform}`));
+      expect(scan.with?.["image-ref"]).toBe("ghcr.io/acme-platform/orders-api@${{ steps.build.outputs.digest }}");
+      expect(scan.env).toEqual({ TRIVY_PLATFORM: platform });
+    }
+    const gate = stepIndex(publish, /Enforce the vulnerability limits/);
+    expect(stepOf(publish, /Enforce the vulnerability limits/).env).toEqual({
+      TRIVY_REPORTS: "trivy-linux-amd64.json trivy-linux-arm64.json",
+    });
+    expect(gate).toBeLessThan(stepIndex(publish, /Sign the image/));
+    expect(gate).toBeLessThan(stepIndex(publish, /Tag the signed digest/));
+    expect(stepOf(publish, /Sign the image/).env).toMatchObject({ DIGEST: "${{ steps.build.outputs.digest }}" });
     expect(publish.outputs).toEqual({
       digest: "${{ steps.build.outputs.digest }}",
       version: "${{ steps.version.outputs.version }}",
     });
+    expect(jobOf(ci, "deploy-staging").env?.DIGEST).toBe("${{ needs.publish.outputs.digest }}");
+    expect(names.filter((name) => /Sign the image/.test(name))).toHaveLength(1);
+  });
+
+  it("signs keylessly where the config says so, and with the repository key without the public log otherwise", () => {
+    const keyless = jobOf(
+      parse(serviceWorkflowFiles({ ...props, signing: "keyless" })[0]?.content ?? "") as ParsedWorkflow,
+      "publish",
+    );
+    expect(keyless.permissions).toEqual({ contents: "read", packages: "write", "id-token": "write" });
+    expect(stepOf(keyless, /Sign the image by digest/).run).toContain('cosign sign --yes "$IMAGE@$DIGEST"');
+    const key = stepOf(publish, /Sign the image by digest/);
+    expect(key.run).toContain('cosign sign --yes --key env://COSIGN_PRIVATE_KEY --tlog-upload=false "$IMAGE@$DIGEST"');
+    expect(key.env).toMatchObject({ COSIGN_PRIVATE_KEY: "${{ secrets.COSIGN_PRIVATE_KEY }}" });
+  });
+
+  it("runs the production image and the compose stack before anything is published", () => {
+    const smoke = stepOf(container, /Smoke test/);
+    expect(smoke.env).toEqual({
+      SMOKE_IMAGE: "scan/image:ci",
+      APP_PORT: "8000",
+      HEALTH_PATHS: "/health /readiness /liveness",
+    });
+    expect(smoke.run).toContain("docker compose config --quiet");
+    expect(smoke.run).toContain("docker compose up --build --detach --wait");
+    expect(publish.needs).toContain("container");
   });
 });
 
@@ -346,10 +409,10 @@ describe("stage 4: deployment", () => {
   const staging = jobOf(ci, "deploy-staging");
   const production = jobOf(ci, "deploy-production");
 
-  it("deploys develop, release branches, main and manual runs to staging", () => {
+  it("deploys develop, release branches, main and manual runs of them to staging", () => {
     expect(staging.needs).toEqual(["publish"]);
     expect(staging.if).toBe(
-      "github.event_name == 'workflow_dispatch' || (github.event_name == 'push' && (github.ref == 'refs/heads/develop' || github.ref == 'refs/heads/main' || startsWith(github.ref, 'refs/heads/release/')))",
+      "(github.event_name == 'workflow_dispatch' && (github.ref == 'refs/heads/main' || github.ref == 'refs/heads/develop' || startsWith(github.ref, 'refs/heads/release/') || startsWith(github.ref, 'refs/tags/v')) && !startsWith(github.ref, 'refs/tags/')) || (github.event_name == 'push' && (github.ref == 'refs/heads/develop' || github.ref == 'refs/heads/main' || startsWith(github.ref, 'refs/heads/release/')))",
     );
     expect(staging.environment).toEqual({ name: "staging", url: "https://orders.staging.example.com" });
   });
@@ -362,26 +425,38 @@ describe("stage 4: deployment", () => {
     );
   });
 
-  it("requires a successful staging deployment of the same digest before touching production", () => {
-    const gate = stepOf(production, /Require a successful staging deployment/);
-    expect(gate.run).toContain("deployments?environment=staging&task=deploy:image");
-    expect(gate.run).toContain("select(.payload.digest == $digest)");
-    expect(stepIndex(production, /Require a successful staging/)).toBeLessThan(
-      stepIndex(production, /Find the active/),
+  it("requires staging's Terraform Cloud record of the same digest before touching production", () => {
+    const gate = stepOf(production, /Require this digest to have passed staging/);
+    expect(gate.env).toMatchObject({ STAGING_WORKSPACE: "orders-api-staging" });
+    expect(gate.run).toBe(
+      'TFC_WORKSPACE=$STAGING_WORKSPACE bash .github/scripts/terraform-cloud.sh require-verified "$DIGEST"\n',
     );
+    expect(stepIndex(production, /Require this digest/)).toBeLessThan(stepIndex(production, /Find the active/));
+    const mark = stepOf(staging, /Record in Terraform Cloud that this digest passed staging/);
+    expect(mark.run).toBe('bash .github/scripts/terraform-cloud.sh mark-verified "$DIGEST"\n');
+    expect(stepIndex(staging, /Record in Terraform Cloud/)).toBeGreaterThan(stepIndex(staging, /Health check/));
   });
 
   it.each([
     ["staging", staging],
     ["production", production],
-  ])("%s: verifies the cosign signature of this repository's CI before any Terraform Cloud change", (_, job) => {
+  ])("%s: verifies the cosign signature before any Terraform Cloud change", (_, job) => {
     const verify = stepOf(job, /Verify the image signature/);
-    expect(verify.env).toEqual({
+    expect(verify.env).toEqual({ COSIGN_PUBLIC_KEY: "${{ secrets.COSIGN_PUBLIC_KEY }}" });
+    expect(verify.run).toContain(
+      'cosign verify "$IMAGE@$DIGEST" --key env://COSIGN_PUBLIC_KEY --insecure-ignore-tlog=true',
+    );
+    const keyless = jobOf(
+      parse(serviceWorkflowFiles({ ...props, signing: "keyless" })[0]?.content ?? "") as ParsedWorkflow,
+      job.name === "deploy staging" ? "deploy-staging" : "deploy-production",
+    );
+    expect(stepOf(keyless, /Verify the image signature/).env).toEqual({
       SIGNER: "https://github.com/acme-platform/orders-api/.github/workflows/ci.yml@",
       ISSUER: "https://token.actions.githubusercontent.com",
     });
-    expect(verify.run).toContain('cosign verify "$IMAGE@$DIGEST"');
-    const firstTerraformCloudStep = job.steps.findIndex((step) => (step.run ?? "").includes("terraform-cloud.sh"));
+    const firstTerraformCloudStep = job.steps.findIndex((step) =>
+      /terraform-cloud\.sh (set-vars|apply|mark-verified)/.test(step.run ?? ""),
+    );
     expect(stepIndex(job, /Verify the image signature/)).toBeLessThan(firstTerraformCloudStep);
   });
 
@@ -398,11 +473,12 @@ describe("stage 4: deployment", () => {
 
   it("staging (rolling): sets the service's image variable, applies, checks health, restores on failure", () => {
     expect(staging.env).toMatchObject({ IMAGE_VARIABLE: "orders_api_image" });
-    expect(staging.steps.slice(-6).map((step) => step.name)).toEqual([
+    expect(staging.steps.slice(-7).map((step) => step.name)).toEqual([
       "Read the image running now",
       "Deploy the digest (Terraform Cloud run; the apply waits for the rollout)",
-      "Health check (/health, /readiness) with retries",
+      "Health check (/health, /readiness, /liveness; /health names the version) with retries",
       "Roll back to the previous image",
+      "Record in Terraform Cloud that this digest passed staging",
       "Record the deployment result",
       "Notify Slack and Discord",
     ]);
@@ -422,7 +498,7 @@ describe("stage 4: deployment", () => {
       "Find the active and the idle colour",
       "Deploy the digest to the idle colour (the apply waits until it is ready)",
       "Switch traffic to the new colour",
-      "Health check (/health, /readiness) with retries",
+      "Health check (/health, /readiness, /liveness; /health names the version) with retries",
       "Roll back: traffic to the previous colour, its previous image to the idle one",
       "Record the deployment result",
       "Notify Slack and Discord",
@@ -439,12 +515,29 @@ describe("stage 4: deployment", () => {
   it.each([
     ["staging", staging, "https://orders.staging.example.com"],
     ["production", production, "https://orders.example.com"],
-  ])("%s: checks /health and /readiness on the environment URL with retries", (_, job, url) => {
+  ])("%s: checks /health, /readiness and /liveness and the answering version with retries", (_, job, url) => {
     const check = stepOf(job, /Health check/);
     expect(job.env?.ENVIRONMENT_URL).toBe(url);
-    expect(check.env).toEqual({ HEALTH_PATHS: "/health /readiness" });
+    expect(check.env).toEqual({
+      HEALTH_PATHS: "/health /readiness /liveness",
+      VERSION_PATH: "/health",
+      HEALTH_ATTEMPTS: "10",
+      HEALTH_DELAY_SECONDS: "15",
+      HEALTH_REQUEST_SECONDS: "10",
+    });
     expect(check.run).toContain('"$ENVIRONMENT_URL$path"');
-    expect(check.run).toContain('[ "$attempt" -ge 10 ]');
+  });
+
+  it.each([
+    // staging: deployment, rollback, the passed-staging record; production: idle, switch, rollback.
+    ["staging", staging, 3],
+    ["production", production, 3],
+  ])("%s: leaves time for the rollback: the job limit covers every bounded wait", (_, job, runs) => {
+    const runSeconds = Number(stepOf(job, /Deploy the digest/).env?.TFC_RUN_TIMEOUT_SECONDS);
+    const paths = String(stepOf(job, /Health check/).env?.HEALTH_PATHS).split(" ").length + 1;
+    const healthSeconds = paths * 10 * (15 + 10);
+    expect(runSeconds).toBe(900);
+    expect((job["timeout-minutes"] ?? 0) * 60).toBeGreaterThanOrEqual(runs * runSeconds + healthSeconds);
   });
 
   it("warns instead of checking health when an environment has no URL", () => {
@@ -491,7 +584,7 @@ describe("permissions", () => {
       codeql: ["security-events"],
       tests: [],
       container: [],
-      publish: ["packages", "id-token"],
+      publish: ["packages"],
       "deploy-staging": ["deployments"],
       "deploy-production": ["deployments"],
     });
@@ -555,12 +648,12 @@ describe("dependabot.yml", () => {
     }[];
   };
 
-  it("is version 2 and updates GitHub Actions, Docker and uv", () => {
+  it("is version 2 and updates only uv: the workflows and Dockerfile it would touch are managed files", () => {
     expect(dependabot.version).toBe(2);
-    expect(dependabot.updates.map((update) => update["package-ecosystem"])).toEqual(["github-actions", "docker", "uv"]);
+    expect(dependabot.updates.map((update) => update["package-ecosystem"])).toEqual(["uv"]);
   });
 
-  it.each(["github-actions", "docker", "uv"])("updates %s weekly, grouped, after a cooldown", (ecosystem) => {
+  it.each(["uv"])("updates %s weekly, grouped, after a cooldown", (ecosystem) => {
     const update = dependabot.updates.find((candidate) => candidate["package-ecosystem"] === ecosystem);
     expect(update?.schedule.interval).toBe("weekly");
     expect(update?.cooldown).toEqual({ "default-days": DEPENDABOT_COOLDOWN_DAYS });
@@ -594,12 +687,90 @@ describe("pipeline props", () => {
     expect(edited({ healthCheckPaths: ["health"] })).toThrow(/health check path 'health'/);
   });
 
-  it("takes the health check paths from the config's startup and readiness paths", () => {
+  it("takes the health check paths from the config's startup, readiness and liveness paths", () => {
     const custom = configWith([["services", 0, "healthPaths", "readiness"], "/ready"]);
     const customService = custom.services[0];
     expect(customService && servicePipelineProps(custom, customService).healthCheckPaths).toEqual([
       "/health",
       "/ready",
+      "/liveness",
     ]);
+  });
+});
+
+describe("licence-aware steps", () => {
+  const withoutCodeScanning = serviceWorkflowFiles({ ...props, codeScanning: false });
+  const ciWithout = parse(withoutCodeScanning[0]?.content ?? "") as ParsedWorkflow;
+  const scanWithout = parse(withoutCodeScanning[1]?.content ?? "") as ParsedWorkflow;
+
+  it("follows the declared plan and licences: no code scanning for the default private repository", () => {
+    expect(servicePipelineProps(config, service).codeScanning).toBe(false);
+    const licensed = configWith([["github", "advancedSecurity"], { codeSecurity: true }]);
+    const licensedService = licensed.services[0];
+    expect(licensedService && servicePipelineProps(licensed, licensedService).codeScanning).toBe(true);
+  });
+
+  it("runs and requires CodeQL where the repository has code scanning (the props' default)", () => {
+    expect(Object.keys(ci.jobs)).toContain("codeql");
+    expect(requiredStatusChecks()).toContain("codeql-analysis");
+    expect(jobOf(ci, "publish").needs).toContain("codeql");
+  });
+
+  it("leaves CodeQL out of the workflow, the required checks and publish's needs without code scanning", () => {
+    expect(Object.keys(ciWithout.jobs)).not.toContain("codeql");
+    expect(requiredStatusChecks({ codeScanning: false })).toEqual(["quality", "tests", "container"]);
+    expect(jobOf(ciWithout, "publish").needs).toEqual(["quality", "tests", "container"]);
+  });
+
+  it("keeps the weekly scan's SARIF as an artifact instead of uploading it without code scanning", () => {
+    const uses = Object.values(scanWithout.jobs).flatMap((job) => usesOf(job));
+    expect(uses.some((action) => /upload-sarif/.test(action ?? ""))).toBe(false);
+    expect(stepOf(jobOf(scanWithout, "dependencies"), /Keep the report/).with).toMatchObject({
+      path: "trivy-dependencies.sarif",
+    });
+  });
+
+  it.each([
+    ["without code scanning", { codeScanning: false }],
+    ["keyless signing", { signing: "keyless" as const }],
+  ])("stays actionlint-clean %s", async (_, change) => {
+    for (const file of serviceWorkflowFiles({ ...props, ...change }).filter((entry) => entry.path.endsWith(".yml"))) {
+      if (file.path.startsWith(".github/workflows/")) {
+        expect(await actionlintFindings(file.content)).toEqual([]);
+      }
+    }
+  });
+
+  it("declares the signing key as repository secrets only in key mode", () => {
+    expect(pipelineSecrets({ signing: "key" }).repository).toEqual([
+      "SLACK_WEBHOOK_URL",
+      "DISCORD_WEBHOOK_URL",
+      "COSIGN_PRIVATE_KEY",
+      "COSIGN_PASSWORD",
+      "COSIGN_PUBLIC_KEY",
+    ]);
+    expect(pipelineSecrets({ signing: "keyless" }).repository).toEqual(["SLACK_WEBHOOK_URL", "DISCORD_WEBHOOK_URL"]);
+  });
+
+  it("gives every job that reads the Terraform Cloud token an environment, so it reaches only protected jobs", () => {
+    for (const job of Object.values(ci.jobs)) {
+      const readsToken = job.steps.some((step) =>
+        Object.values(step.env ?? {}).includes("${{ secrets.TF_API_TOKEN }}"),
+      );
+      if (readsToken) {
+        expect([job.name, job.environment?.name]).toEqual([job.name, expect.stringMatching(/^(staging|production)$/)]);
+      }
+    }
+    expect(pipelineSecrets().environment).toEqual(["TF_API_TOKEN"]);
+  });
+
+  it("signs with a key by default for a private repository and keyless for a public one", () => {
+    const publicConfig = configWith([["github", "visibility"], "public"]);
+    const publicService = publicConfig.services[0];
+    expect(publicService && servicePipelineProps(publicConfig, publicService).signing).toBe("keyless");
+    expect(props.signing).toBe("key");
+    const chosen = configWith([["github", "signing"], "keyless"]);
+    const chosenService = chosen.services[0];
+    expect(chosenService && servicePipelineProps(chosen, chosenService).signing).toBe("keyless");
   });
 });

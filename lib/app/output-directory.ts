@@ -18,6 +18,7 @@ export interface OutputFileSystem {
   readonly copyFileSync: (from: string, to: string) => void;
   readonly symlinkSync: (target: string, created: string) => void;
   readonly readlinkSync: (link: string) => string;
+  readonly realpathSync: (target: string) => string;
 }
 
 export const NODE_FILE_SYSTEM: OutputFileSystem = {
@@ -31,6 +32,7 @@ export const NODE_FILE_SYSTEM: OutputFileSystem = {
   copyFileSync: (from, to) => fs.copyFileSync(from, to),
   symlinkSync: (target, created) => fs.symlinkSync(target, created),
   readlinkSync: (link) => fs.readlinkSync(link),
+  realpathSync: (target) => fs.realpathSync(target),
 };
 
 /** The output directory could not be written; the previous output, if any, is unchanged. */
@@ -81,9 +83,9 @@ const SIBLING = /^\.(.+)\.(synth|previous)-(\d+)-/;
  * removed first, and a backup left between the two renames of a swap is put back.
  */
 export function createScratchDirectory(outdir: string, fileSystem: OutputFileSystem = NODE_FILE_SYSTEM): string {
-  const resolved = path.resolve(outdir);
-  const parent = path.dirname(resolved);
   try {
+    const resolved = physicalPath(outdir, fileSystem);
+    const parent = path.dirname(resolved);
     const existing = lstatOrUndefined(resolved, fileSystem);
     if (existing !== undefined && !existing.isDirectory()) {
       throw new OutputError(outdir, "it is a file, not a directory; remove it or set CDKTF_OUTDIR to a directory");
@@ -92,7 +94,7 @@ export function createScratchDirectory(outdir: string, fileSystem: OutputFileSys
     removeAbandonedSiblings(resolved, fileSystem);
     // mkdtemp makes a private (0700) directory; the tree inside gets the usual mode (umask), as
     // an output directory made by mkdir would.
-    const scratch = path.join(fileSystem.mkdtempSync(siblingPrefix(outdir, "synth")), "out");
+    const scratch = path.join(fileSystem.mkdtempSync(siblingPrefix(resolved, "synth")), "out");
     fileSystem.mkdirSync(scratch, { recursive: true });
     return scratch;
   } catch (error) {
@@ -145,8 +147,8 @@ export function replaceOutputDirectory(
   outdir: string,
   fileSystem: OutputFileSystem = NODE_FILE_SYSTEM,
 ): void {
-  const resolved = path.resolve(outdir);
   try {
+    const resolved = physicalPath(outdir, fileSystem);
     if (lstatOrUndefined(resolved, fileSystem) === undefined) {
       fileSystem.renameSync(scratch, resolved);
       return;
@@ -161,7 +163,7 @@ export function replaceOutputDirectory(
         !exists(path.join(scratch, first, stack), fileSystem)
       );
     });
-    const backup = fileSystem.mkdtempSync(siblingPrefix(outdir, "previous"));
+    const backup = fileSystem.mkdtempSync(siblingPrefix(resolved, "previous"));
     fileSystem.rmSync(backup, { recursive: true, force: true });
     fileSystem.renameSync(resolved, backup);
     try {
@@ -216,6 +218,17 @@ function copyEntry(from: string, to: string, isSymbolicLink: boolean, fileSystem
     if (code !== "EXDEV" && code !== "EPERM" && code !== "EMLINK") throw error;
     fileSystem.copyFileSync(from, to);
   }
+}
+
+/**
+ * The directory to replace: `outdir` itself, or the directory it links to when it is a symbolic
+ * link (the link stays; the tree it points to is replaced beside its target).
+ */
+function physicalPath(outdir: string, fileSystem: OutputFileSystem): string {
+  const resolved = path.resolve(outdir);
+  return lstatOrUndefined(resolved, fileSystem)?.isSymbolicLink() === true
+    ? fileSystem.realpathSync(resolved)
+    : resolved;
 }
 
 function exists(target: string, fileSystem: OutputFileSystem): boolean {

@@ -1,7 +1,11 @@
 import { DEPLOYMENT_COLORS } from "../domain/environments";
 import { localServices } from "../domain/local-services";
 import { serviceImageRepository } from "../domain/oci-reference";
-import { FIXED_TERRAFORM_VARIABLES, PIPELINE_SECRET_NAMES } from "../domain/reserved-names";
+import {
+  FIXED_TERRAFORM_VARIABLES,
+  PIPELINE_ENVIRONMENT_SECRET_NAMES,
+  PIPELINE_SECRET_NAMES,
+} from "../domain/reserved-names";
 import {
   activeColorVariableName,
   imageVariableName,
@@ -250,12 +254,21 @@ function reservedNameProblems(services: readonly ServiceEntry[], config: NamedCo
     }
   }
   const pipelineSecrets = new Set<string>(PIPELINE_SECRET_NAMES);
+  const environmentOnly = new Set<string>(PIPELINE_ENVIRONMENT_SECRET_NAMES);
   for (const service of services) {
     for (const [secret, position] of secretNames(service, "environment")) {
       if (pipelineSecrets.has(secret)) {
         problems.push({
           path: ["services", service.index, "secrets", "environment", position],
-          message: `is a repository secret the pipeline manages (${[...pipelineSecrets].join(", ")}); an environment secret of that name would replace it in deploy jobs: choose another name`,
+          message: `is a secret the pipeline manages (${[...pipelineSecrets].join(", ")}); a configured secret of that name would replace it in deploy jobs: choose another name`,
+        });
+      }
+    }
+    for (const [secret, position] of secretNames(service, "repository")) {
+      if (environmentOnly.has(secret)) {
+        problems.push({
+          path: ["services", service.index, "secrets", "repository", position],
+          message: `can change an environment, so the pipeline keeps it as a secret of each environment (${[...environmentOnly].join(", ")}): a repository secret is readable by a workflow run on any branch; remove it here`,
         });
       }
     }

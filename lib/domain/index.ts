@@ -16,3 +16,4 @@ export * from "./service-defaults";
 export * from "./tool-versions";
 export * from "./policy-rule-ids";
 export * from "./python-runtime";
+export * from "./image-signing";

@@ -1,3 +1,4 @@
+import { SIGNING_KEY_SECRETS } from "./image-signing";
 /**
  * Environment-level Actions variables the environment stacks derive from the config (the image,
  * the namespace, the service URL), so that workflows never repeat them. A configured variable of the
@@ -28,10 +29,27 @@ export const PIPELINE_VARIABLE_NAMES = ["TF_CLOUD_ORGANIZATION", "TF_CLOUD_HOSTN
 export const WEBHOOK_SECRET_NAMES = ["SLACK_WEBHOOK_URL", "DISCORD_WEBHOOK_URL"] as const;
 
 /**
- * The repository secrets the generated workflows read: the Terraform Cloud token and the
- * notification webhooks. The governance constructs declare them in every service repository.
+ * The repository secrets the generated workflows read: readable by a workflow run of any branch,
+ * so none of them can change an environment (the notification webhooks).
  */
-export const PIPELINE_SECRET_NAMES = ["TF_API_TOKEN", ...WEBHOOK_SECRET_NAMES] as const;
+export const PIPELINE_REPOSITORY_SECRET_NAMES = [...WEBHOOK_SECRET_NAMES] as const;
+
+/**
+ * The secrets the generated workflows read from each deployment environment, each environment with
+ * its own value: every credential that can change an environment (its Terraform Cloud token). A
+ * job receives them only after the environment's protection rules passed.
+ */
+export const PIPELINE_ENVIRONMENT_SECRET_NAMES = ["TF_API_TOKEN"] as const;
+
+/**
+ * Every secret name the generated workflows may read, at either level (the signing key only in
+ * `key` signing mode): configured secrets must not reuse them.
+ */
+export const PIPELINE_SECRET_NAMES = [
+  ...PIPELINE_ENVIRONMENT_SECRET_NAMES,
+  ...PIPELINE_REPOSITORY_SECRET_NAMES,
+  ...SIGNING_KEY_SECRETS,
+] as const;
 
 /**
  * Terraform variables the stacks declare whatever the configuration says, with what each holds:

@@ -1,8 +1,14 @@
 import { renderYaml } from "./yaml-output";
 
-/** The ecosystems Dependabot keeps current in a service repository: workflow actions, images, uv packages. */
-export const DEPENDABOT_ECOSYSTEMS = ["github-actions", "docker", "uv"] as const;
-export type DependabotEcosystem = (typeof DEPENDABOT_ECOSYSTEMS)[number] | "npm";
+/**
+ * The ecosystems Dependabot keeps current in a service repository: only the service's own
+ * dependencies (uv). The workflows and the Dockerfile are managed files: a Dependabot pull request
+ * on them would be overwritten by the next apply, so their action and image pins are updated
+ * here, in the pin tables (`pins.ts`, `lib/domain/pinned-images.ts`), and reach every repository
+ * with the next apply.
+ */
+export const DEPENDABOT_ECOSYSTEMS = ["uv"] as const;
+export type DependabotEcosystem = (typeof DEPENDABOT_ECOSYSTEMS)[number] | "github-actions" | "docker" | "npm";
 
 /**
  * Days a new release must have been public before Dependabot proposes it: most malicious releases

@@ -8,7 +8,7 @@ export * from "./pipeline-variables";
 export * from "./project-pipeline";
 export * from "./step";
 export * from "./workflow";
-export { pipelineSecretNames, requiredStatusChecks, serviceWorkflowFiles } from "./service-pipeline";
+export { pipelineSecrets, requiredStatusChecks, serviceWorkflowFiles, type PipelineSecrets } from "./service-pipeline";
 export { CI_WORKFLOW_FILE, SERVICE_WORKFLOW_PATHS } from "./service-paths";
 export { DEFAULT_ACTIVE_COLOR } from "./deployment/blue-green-steps";
 export { HEALTH_CHECK } from "./deployment/health-check";

@@ -1,4 +1,4 @@
-import { ENVIRONMENT_NAMES, type DeploymentColor, type EnvironmentName } from "../../lib/domain";
+import { ENVIRONMENT_NAMES, type DeploymentColor, type EnvironmentName, type SigningMode } from "../../lib/domain";
 
 /** How one environment receives deployments from a service's pipeline. */
 export interface PipelineEnvironment {
@@ -39,8 +39,32 @@ export interface ServicePipelineProps {
   readonly repository: string;
   /** The image repository on GHCR, without tag or digest: `ghcr.io/<owner>/<name>`. */
   readonly image: string;
-  /** Paths checked on the environment URL after a deployment. @default ["/health", "/readiness"] */
+  /**
+   * Paths checked on the environment URL after a deployment; each must answer 2xx.
+   * @default ["/health", "/readiness", "/liveness"]
+   */
   readonly healthCheckPaths?: readonly string[];
+  /**
+   * The path whose answer names the running version (`VERSION` of the image, in the body): after
+   * a deployment it must name the version just deployed, so a stale pod answering a healthy 200
+   * does not pass. @default the first health check path
+   */
+  readonly versionPath?: string;
+  /** The port the application listens on in the container (the smoke test probes it). @default 8000 */
+  readonly port?: number;
+  /**
+   * The repository gets code scanning (public, or GitHub Code Security licensed): CodeQL runs on
+   * every pull request, is a required check, and scan results are uploaded as SARIF. Without it
+   * CodeQL fails on every run (`githubFeatures(...).codeScanning` says which), so it is left out
+   * and the weekly scan keeps its SARIF as an artifact. @default true
+   */
+  readonly codeScanning?: boolean;
+  /**
+   * How images are signed and verified (`SIGNING_MODES` in lib/domain: keyless on the public
+   * Sigstore instance, or a key pair without the public transparency log).
+   * @default "keyless"
+   */
+  readonly signing?: SigningMode;
   readonly staging: PipelineEnvironment;
   readonly production: PipelineEnvironment;
 }
@@ -62,7 +86,10 @@ export function validatePipelineProps(props: ServicePipelineProps): void {
       `${where}: image '${props.image}' must be a GHCR repository (ghcr.io/<owner>/<name>, lowercase): the pipeline pushes and signs with the job's GITHUB_TOKEN, which only GHCR accepts`,
     );
   }
-  for (const path of props.healthCheckPaths ?? []) {
+  for (const path of [
+    ...(props.healthCheckPaths ?? []),
+    ...(props.versionPath === undefined ? [] : [props.versionPath]),
+  ]) {
     if (!HEALTH_PATH.test(path)) {
       throw new Error(`${where}: health check path '${path}' must start with '/' and use only URL path characters`);
     }

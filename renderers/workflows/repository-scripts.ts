@@ -17,10 +17,14 @@ export const NOTIFY_SCRIPT_PATH = ".github/scripts/notify.sh";
 /** The repository secrets holding the webhooks; either may be empty, which skips that channel. */
 export const WEBHOOK_SECRETS = WEBHOOK_SECRET_NAMES;
 
-/** Terraform Cloud run states after which nothing more happens, and whether they count as deployed. */
+/**
+ * Terraform Cloud run states after which nothing more happens, and whether they count as deployed
+ * (https://developer.hashicorp.com/terraform/cloud-docs/api-docs/run#run-states).
+ */
 export const TERMINAL_RUN_STATES = {
   applied: true,
-  // The plan found nothing to change: the requested values were already live.
+  // The plan found nothing to change: the requested values were already live. Also the end of a
+  // plan-only run, which the script rejects by its `plan-only` attribute.
   planned_and_finished: true,
   errored: false,
   discarded: false,
@@ -37,9 +41,14 @@ function statesWhere(deployed: boolean): string {
     .join(" | ");
 }
 
+/** The longest a deploy step waits for one Terraform Cloud run, a wait for a person included. */
+export const RUN_TIMEOUT_SECONDS = 900;
+
 /**
  * The deploy jobs' Terraform Cloud client (`scripts/terraform-cloud.sh`): read and set the
- * deployment variables of the environment's workspace, start a run, wait until it is applied.
+ * deployment variables of the environment's workspace, start a run and wait until it is applied
+ * (plan-only runs, runs waiting for a person and errors fail; a run given up on is canceled or
+ * discarded), and check what a workspace runs (`live`).
  */
 export function terraformCloudScript(): string {
   return scriptTemplate("terraform-cloud.sh", {

@@ -31,7 +31,12 @@ export function securityScanWorkflow(props: ServicePipelineProps): Workflow {
       image: new Job({
         name: "deployed image",
         // security-events: write uploads the SARIF; deployments: read finds the deployed digest.
-        permissions: { contents: "read", packages: "read", deployments: "read", "security-events": "write" },
+        permissions: {
+          contents: "read",
+          packages: "read",
+          deployments: "read",
+          ...(props.codeScanning === false ? {} : { "security-events": "write" as const }),
+        },
         timeoutMinutes: 30,
         env: { IMAGE: props.image },
         steps: [
@@ -54,17 +59,15 @@ export function securityScanWorkflow(props: ServicePipelineProps): Workflow {
               "exit-code": 0,
             },
           }),
-          new Step({
-            name: "Upload to code scanning",
-            if: "steps.deployed.outputs.digest != ''",
-            uses: "github/codeql-action/upload-sarif",
-            with: { sarif_file: "trivy-image.sarif", category: "trivy-deployed-image" },
-          }),
+          sarifUploadStep(props, "trivy-image.sarif", "trivy-deployed-image", "steps.deployed.outputs.digest != ''"),
         ],
       }),
       dependencies: new Job({
         name: "dependencies",
-        permissions: { contents: "read", "security-events": "write" },
+        permissions: {
+          contents: "read",
+          ...(props.codeScanning === false ? {} : { "security-events": "write" as const }),
+        },
         timeoutMinutes: 30,
         steps: [
           checkoutStep(),
@@ -80,11 +83,7 @@ export function securityScanWorkflow(props: ServicePipelineProps): Workflow {
               "exit-code": 0,
             },
           }),
-          new Step({
-            name: "Upload to code scanning",
-            uses: "github/codeql-action/upload-sarif",
-            with: { sarif_file: "trivy-dependencies.sarif", category: "trivy-dependencies" },
-          }),
+          sarifUploadStep(props, "trivy-dependencies.sarif", "trivy-dependencies"),
           setupUvStep(),
           dependencyAuditStep(),
         ],
@@ -112,5 +111,27 @@ export function securityScanWorkflow(props: ServicePipelineProps): Workflow {
         ],
       }),
     },
+  });
+}
+
+/**
+ * The SARIF report to code scanning where the repository has it; elsewhere the upload would fail
+ * every week, so the report is kept as an artifact of the run instead.
+ */
+function sarifUploadStep(props: ServicePipelineProps, file: string, category: string, condition?: string): Step {
+  const when = condition === undefined ? {} : { if: condition };
+  if (props.codeScanning === false) {
+    return new Step({
+      name: "Keep the report (no code scanning in this repository)",
+      ...when,
+      uses: "actions/upload-artifact",
+      with: { name: category, path: file, "if-no-files-found": "ignore", "retention-days": 90 },
+    });
+  }
+  return new Step({
+    name: "Upload to code scanning",
+    ...when,
+    uses: "github/codeql-action/upload-sarif",
+    with: { sarif_file: file, category },
   });
 }

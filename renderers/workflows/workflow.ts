@@ -7,6 +7,14 @@ export interface BranchFilter {
   readonly branches?: readonly string[];
 }
 
+export interface PushFilter extends BranchFilter {
+  /**
+   * Tag name patterns (`v*`). A push filter with `branches` but no `tags` starts on no tag push.
+   * @default no tag
+   */
+  readonly tags?: readonly string[];
+}
+
 export interface DispatchInput {
   readonly description: string;
   readonly type: "choice" | "string" | "boolean";
@@ -29,7 +37,7 @@ export interface WorkflowCallInput {
  */
 export interface Triggers {
   readonly pull_request?: BranchFilter;
-  readonly push?: BranchFilter;
+  readonly push?: PushFilter;
   readonly workflow_dispatch?: { readonly inputs?: Readonly<Record<string, DispatchInput>> };
   readonly schedule?: readonly { readonly cron: string }[];
   readonly workflow_call?: {

@@ -8,6 +8,7 @@ import {
   type GithubPlan,
   type RepositoryVisibility,
 } from "../../domain/github-plan";
+import { SIGNING_MODES } from "../../domain/image-signing";
 import { z } from "zod";
 import { DERIVED_ENVIRONMENT_VARIABLES, PIPELINE_VARIABLE_NAMES } from "../../domain/reserved-names";
 import { githubLogin, githubTeamSlug } from "./primitives";
@@ -137,6 +138,13 @@ export const githubGovernanceFields = {
       discussions: z.boolean().default(false),
     })
     .prefault({}),
+  /**
+   * How the pipeline signs images (README: Signing images): `keyless` (public Sigstore; the public
+   * transparency log names the repository) or `key` (a cosign key pair in repository secrets, no
+   * public log). @default `defaultSigningMode(visibility)`: keyless for public repositories, key
+   * for private and internal ones
+   */
+  signing: z.enum(SIGNING_MODES, { error: `must be one of: ${SIGNING_MODES.join(", ")}` }).optional(),
   branchRules,
   /** @default the production environment's reviewers */
   codeOwners: codeOwners.optional(),

@@ -2,16 +2,21 @@ import { DEPLOYMENT_COLORS } from "../../../lib/domain";
 import { TERRAFORM_CLOUD_SCRIPT_PATH } from "../repository-scripts";
 import { scriptTemplate } from "../script-template";
 import { Step } from "../step";
+import { DIGEST_PATTERN } from "./records";
 import { TERRAFORM_CLOUD, TOKEN_ENV } from "./terraform-cloud";
 
 /** The colour that serves when the active-colour variable is empty, unless the config names another. */
 export const DEFAULT_ACTIVE_COLOR = DEPLOYMENT_COLORS[0];
 
+/** Terraform Cloud runs a blue-green deployment may start: idle colour, switch, rollback. */
+export const BLUE_GREEN_RUNS = 3;
+
 /**
  * Blue-green: the digest goes to the idle colour while the active one keeps serving; the apply
  * returns only once the idle rollout is ready (its readiness probe passes), which is the idle
  * colour's verification. Then one variable switches traffic, and the public health check runs.
- * Rollback switches traffic back and restores the idle colour's previous image.
+ * Rollback restores the exact values read before anything changed: the active-colour variable
+ * (empty stays empty) and the idle colour's image (empty when that colour had none).
  */
 export function blueGreenSteps(healthCheck: Step): Step[] {
   return [
@@ -19,7 +24,10 @@ export function blueGreenSteps(healthCheck: Step): Step[] {
       name: "Find the active and the idle colour",
       id: "colors",
       env: TOKEN_ENV,
-      run: scriptTemplate("blue-green-colors.sh", { TERRAFORM_CLOUD_SCRIPT: TERRAFORM_CLOUD_SCRIPT_PATH }),
+      run: scriptTemplate("blue-green-colors.sh", {
+        TERRAFORM_CLOUD_SCRIPT: TERRAFORM_CLOUD_SCRIPT_PATH,
+        DIGEST_PATTERN,
+      }),
     }),
     new Step({
       name: "Deploy the digest to the idle colour (the apply waits until it is ready)",
@@ -43,7 +51,7 @@ ${TERRAFORM_CLOUD} apply "Deploy $SERVICE $VERSION ($DIGEST) to the idle colour 
       },
       run: `
 ${TERRAFORM_CLOUD} set-vars "$ACTIVE_COLOR_VARIABLE=$IDLE"
-${TERRAFORM_CLOUD} apply "Switch $SERVICE traffic from $ACTIVE to $IDLE ($VERSION)"
+${TERRAFORM_CLOUD} apply "Switch $SERVICE traffic from $ACTIVE to $IDLE ($VERSION, $DIGEST)"
 `.trimStart(),
     }),
     healthCheck,

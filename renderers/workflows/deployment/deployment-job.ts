@@ -3,12 +3,32 @@ import { Job } from "../job";
 import type { PipelineEnvironmentName, ServicePipelineProps } from "../pipeline-props";
 import { Step } from "../step";
 import { checkoutStep, registryLoginStep } from "../toolchain";
-import { blueGreenSteps, DEFAULT_ACTIVE_COLOR } from "./blue-green-steps";
+import { RUN_TIMEOUT_SECONDS } from "../repository-scripts";
+import { BLUE_GREEN_RUNS, blueGreenSteps, DEFAULT_ACTIVE_COLOR } from "./blue-green-steps";
 import { canaryStartStep, canaryWaitStep } from "./canary-steps";
-import { checkSettingsStep, requireStagingStep, verifySignatureStep } from "./gates";
-import { healthCheckStep } from "./health-check";
+import { checkSettingsStep, markVerifiedStep, requireStagingStep, verifySignatureStep } from "./gates";
+import { healthCheckBudgetSeconds, healthCheckStep } from "./health-check";
 import { notifyDeploymentStep, recordDeploymentStep, reportDeploymentStep } from "./records";
-import { rollingSteps } from "./rolling-steps";
+import { ROLLING_RUNS, rollingSteps } from "./rolling-steps";
+
+/** Minutes a deploy job needs besides its waits: checkout, cosign, records, notification. */
+const SETUP_MINUTES = 15;
+
+/**
+ * The job's time limit: every Terraform Cloud run it may start (each bounded by
+ * `RUN_TIMEOUT_SECONDS`, the staging record included), the whole health check and the setup. The
+ * rollback is the last run, so no wait before it can use up the time it needs: a job that hits its
+ * time limit would skip the rollback.
+ */
+export function deploymentTimeoutMinutes(pipeline: ServicePipelineProps, name: PipelineEnvironmentName): number {
+  const runs =
+    (pipeline[name].strategy === "blue-green" ? BLUE_GREEN_RUNS : ROLLING_RUNS) + (name === "staging" ? 1 : 0);
+  // A canary also waits for Flagger's verdict, between the deployment's run and the health check.
+  const verdictSeconds = pipeline[name].canary?.verdictTimeoutSeconds ?? 0;
+  return (
+    Math.ceil((runs * RUN_TIMEOUT_SECONDS + verdictSeconds + healthCheckBudgetSeconds(pipeline)) / 60) + SETUP_MINUTES
+  );
+}
 
 export interface DeploymentJobProps {
   readonly pipeline: ServicePipelineProps;
@@ -41,7 +61,7 @@ export function deploymentJob(props: DeploymentJobProps): Job {
     permissions: { contents: "read", packages: "read", deployments: "write" },
     // One deployment per environment at a time from this repository; a second one waits.
     concurrency: { group: `deploy-${name}`, cancelInProgress: false },
-    timeoutMinutes: 90,
+    timeoutMinutes: deploymentTimeoutMinutes(pipeline, name),
     env: {
       SERVICE: service,
       IMAGE: pipeline.image,
@@ -66,10 +86,10 @@ export function deploymentJob(props: DeploymentJobProps): Job {
     steps: [
       checkoutStep(),
       checkSettingsStep(),
-      ...(name === "production" ? [requireStagingStep()] : []),
+      ...(name === "production" ? [requireStagingStep(pipeline)] : []),
       new Step({ name: "Install cosign", uses: "sigstore/cosign-installer" }),
       registryLoginStep("read the image signature"),
-      verifySignatureStep(pipeline),
+      verifySignatureStep(pipeline, pipeline.signing ?? "keyless"),
       recordDeploymentStep(name === "production"),
       ...(environment.canary === undefined
         ? (blueGreen ? blueGreenSteps : rollingSteps)(healthCheckStep(pipeline, name))
@@ -77,6 +97,7 @@ export function deploymentJob(props: DeploymentJobProps): Job {
             canaryStartStep(),
             ...rollingSteps(canaryWaitStep(environment.canary.verdictTimeoutSeconds), healthCheckStep(pipeline, name)),
           ]),
+      ...(name === "staging" ? [markVerifiedStep()] : []),
       reportDeploymentStep(),
       notifyDeploymentStep(),
     ],

@@ -1,9 +1,10 @@
+import { type SigningMode } from "../../../lib/domain";
 import type { ServicePipelineProps } from "../pipeline-props";
 import { scriptTemplate } from "../script-template";
 import { CI_WORKFLOW_FILE } from "../service-paths";
 import { Step } from "../step";
-import { DEPLOYMENT_TASK, DIGEST_PATTERN } from "./records";
-import { TOKEN_ENV } from "./terraform-cloud";
+import { DIGEST_PATTERN } from "./records";
+import { TERRAFORM_CLOUD, TOKEN_ENV } from "./terraform-cloud";
 
 /** Who signs: GitHub's OIDC tokens, issued to workflow runs. */
 export const OIDC_ISSUER = "https://token.actions.githubusercontent.com";
@@ -17,16 +18,45 @@ export function checkSettingsStep(): Step {
   });
 }
 
-/** Production only receives digests that passed staging (`scripts/require-staging.sh`). */
-export function requireStagingStep(): Step {
+/**
+ * Production only receives a digest that passed staging: its newest run in the staging workspace
+ * is the record the staging job leaves after the health check (`mark-verified`). Terraform Cloud
+ * runs can be started only with a workspace token, which only protected jobs receive; GitHub
+ * deployment records can be created by any job of any branch with `deployments: write`.
+ */
+export function requireStagingStep(pipeline: ServicePipelineProps): Step {
   return new Step({
-    name: "Require a successful staging deployment of this digest",
-    env: { GH_TOKEN: "${{ github.token }}" },
-    run: scriptTemplate("require-staging.sh", { DEPLOYMENT_TASK }),
+    name: "Require this digest to have passed staging (Terraform Cloud record)",
+    env: { ...TOKEN_ENV, STAGING_WORKSPACE: pipeline.staging.workspace },
+    run: `TFC_WORKSPACE=$STAGING_WORKSPACE ${TERRAFORM_CLOUD} require-verified "$DIGEST"\n`,
   });
 }
 
-export function verifySignatureStep(pipeline: ServicePipelineProps): Step {
+/** Staging's last step: the unforgeable record that this digest passed (see `requireStagingStep`). */
+export function markVerifiedStep(): Step {
+  return new Step({
+    name: "Record in Terraform Cloud that this digest passed staging",
+    env: TOKEN_ENV,
+    run: `${TERRAFORM_CLOUD} mark-verified "$DIGEST"\n`,
+  });
+}
+
+/**
+ * The digest was signed by this repository's CI workflow on the ref being deployed (keyless), or
+ * with the repository's signing key (key: `COSIGN_PUBLIC_KEY`; no transparency log, so nothing
+ * about the repository is published).
+ */
+export function verifySignatureStep(pipeline: ServicePipelineProps, signing: SigningMode): Step {
+  if (signing === "key") {
+    return new Step({
+      name: "Verify the image signature (cosign, repository key)",
+      env: { COSIGN_PUBLIC_KEY: "${{ secrets.COSIGN_PUBLIC_KEY }}" },
+      run: `
+cosign verify "$IMAGE@$DIGEST" --key env://COSIGN_PUBLIC_KEY --insecure-ignore-tlog=true >/dev/null
+echo "$IMAGE@$DIGEST is signed with the repository's key"
+`.trimStart(),
+    });
+  }
   return new Step({
     name: "Verify the image signature (cosign, keyless)",
     env: {

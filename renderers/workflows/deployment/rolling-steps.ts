@@ -1,9 +1,16 @@
+import { TERRAFORM_CLOUD_SCRIPT_PATH } from "../repository-scripts";
+import { scriptTemplate } from "../script-template";
 import { Step } from "../step";
+import { DIGEST_PATTERN } from "./records";
 import { TERRAFORM_CLOUD, TOKEN_ENV } from "./terraform-cloud";
+
+/** Terraform Cloud runs a rolling deployment may start: the deployment and its rollback. */
+export const ROLLING_RUNS = 2;
 
 /**
  * Rolling (and canary): the service's one image variable gets the digest; the verification steps
- * run after the apply; rollback restores the previous value.
+ * (the health check; for a canary, Flagger's verdict first) run after the apply; rollback
+ * restores the exact value read before (`scripts/rolling-current.sh`, `scripts/rolling-rollback.sh`).
  */
 export function rollingSteps(...verification: Step[]): Step[] {
   return [
@@ -11,11 +18,10 @@ export function rollingSteps(...verification: Step[]): Step[] {
       name: "Read the image running now",
       id: "current",
       env: TOKEN_ENV,
-      run: `
-image=$(${TERRAFORM_CLOUD} get-var "$IMAGE_VARIABLE")
-echo "Running now: \${image:-the configured default}"
-echo "image=$image" >> "$GITHUB_OUTPUT"
-`.trimStart(),
+      run: scriptTemplate("rolling-current.sh", {
+        TERRAFORM_CLOUD_SCRIPT: TERRAFORM_CLOUD_SCRIPT_PATH,
+        DIGEST_PATTERN,
+      }),
     }),
     new Step({
       name: "Deploy the digest (Terraform Cloud run; the apply waits for the rollout)",
@@ -31,11 +37,7 @@ ${TERRAFORM_CLOUD} apply "Deploy $SERVICE $VERSION ($DIGEST) from $GITHUB_REPOSI
       name: "Roll back to the previous image",
       if: "failure() && (steps.deploy.outcome == 'success' || steps.deploy.outcome == 'failure')",
       env: { ...TOKEN_ENV, PREVIOUS_IMAGE: "${{ steps.current.outputs.image }}" },
-      run: `
-echo "::warning::Deployment of $DIGEST failed; rolling $SERVICE back to \${PREVIOUS_IMAGE:-the configured default image}"
-${TERRAFORM_CLOUD} set-vars "$IMAGE_VARIABLE=$PREVIOUS_IMAGE"
-${TERRAFORM_CLOUD} apply "Roll back $SERVICE to \${PREVIOUS_IMAGE:-the configured default image} after $DIGEST failed"
-`.trimStart(),
+      run: scriptTemplate("rolling-rollback.sh", { TERRAFORM_CLOUD_SCRIPT: TERRAFORM_CLOUD_SCRIPT_PATH }),
     }),
   ];
 }

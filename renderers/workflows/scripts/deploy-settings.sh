@@ -8,7 +8,7 @@ if [ -z "$TF_CLOUD_ORGANIZATION" ]; then
   missing=1
 fi
 if [ -z "$TF_API_TOKEN" ]; then
-  echo "::error::The repository secret TF_API_TOKEN is not set: a Terraform Cloud team token allowed to set variables and start runs in workspace $TFC_WORKSPACE."
+  echo "::error::The secret TF_API_TOKEN of the $DEPLOY_ENVIRONMENT environment is not set: a Terraform Cloud team token allowed to set variables and start runs in workspace $TFC_WORKSPACE (an environment secret, so only jobs that passed the environment's protection rules receive it)."
   missing=1
 fi
 exit "$missing"

@@ -5,10 +5,19 @@
 #   terraform-cloud.sh get-var KEY           print a Terraform variable of the workspace (empty when unset)
 #   terraform-cloud.sh set-vars KEY=VALUE... create or update Terraform variables of the workspace
 #   terraform-cloud.sh apply MESSAGE         start a run and wait until it is applied
+#   terraform-cloud.sh mark-verified DIGEST  record in the workspace's runs that DIGEST passed its health check
+#   terraform-cloud.sh require-verified DIGEST  fail unless DIGEST's newest run there is that record
 #
 # Environment: TF_API_TOKEN, TF_CLOUD_ORGANIZATION, TFC_WORKSPACE (required), TF_CLOUD_HOSTNAME
-# (default app.terraform.io), TFC_RUN_TIMEOUT_SECONDS (default 1800), TFC_POLL_SECONDS (default 10),
-# TFC_API_URL (default https://<hostname>/api/v2).
+# (default app.terraform.io), TFC_RUN_TIMEOUT_SECONDS (default 900: the whole run, including any
+# wait for a human to confirm or override a policy in Terraform Cloud), TFC_POLL_SECONDS (default
+# 10), TFC_API_URL (default https://<hostname>/api/v2).
+#
+# Run states (https://developer.hashicorp.com/terraform/cloud-docs/api-docs/run#run-states):
+# planned_and_finished also ends a plan-only run, which applied nothing, so it counts as deployed
+# only when the run was not plan-only. A run paused for confirmation (actions.is-confirmable) or a
+# policy override waits for a person, never for this script; when the time is up, the run is
+# canceled or discarded so it does not hold the workspace queue (and the rollback) behind it.
 set -euo pipefail
 
 die() {
@@ -16,25 +25,36 @@ die() {
   exit 1
 }
 
-[ -n "${TF_API_TOKEN:-}" ] || die "TF_API_TOKEN is empty: add a Terraform Cloud team token as the repository secret TF_API_TOKEN"
+[ -n "${TF_API_TOKEN:-}" ] || die "TF_API_TOKEN is empty: add a Terraform Cloud team token as the environment secret TF_API_TOKEN of the environment (Settings > Environments)"
 [ -n "${TF_CLOUD_ORGANIZATION:-}" ] || die "TF_CLOUD_ORGANIZATION is empty: set the repository variable (the github stack does when it is synthesized with TF_CLOUD_ORGANIZATION)"
 [ -n "${TFC_WORKSPACE:-}" ] || die "TFC_WORKSPACE is empty: the workflow names the workspace of the environment"
 
 hostname="${TF_CLOUD_HOSTNAME:-app.terraform.io}"
 api="${TFC_API_URL:-https://$hostname/api/v2}"
 poll_seconds="${TFC_POLL_SECONDS:-10}"
-timeout_seconds="${TFC_RUN_TIMEOUT_SECONDS:-1800}"
+timeout_seconds="${TFC_RUN_TIMEOUT_SECONDS:-900}"
 
-# METHOD PATH [curl options...]: one API call; the JSON answer on stdout, failure on HTTP errors.
+# METHOD PATH [curl options...]: one API call; the JSON answer on stdout. On an HTTP error, the
+# API's error objects (status, title, detail) go to the log and the call fails.
 tfc() {
-  local method=$1 path=$2
+  local method=$1 path=$2 body status
   shift 2
   local retry=()
   # Only reads are retried: a retried POST could start a second run.
-  [ "$method" = GET ] && retry=(--retry 3)
-  curl --silent --show-error --fail-with-body "${retry[@]}" --request "$method" \
+  if [ "$method" = GET ]; then
+    retry=(--retry 3)
+  fi
+  body=$(mktemp)
+  status=$(curl --silent --show-error "${retry[@]}" --request "$method" --output "$body" --write-out '%{http_code}' \
     --header @<(printf 'Authorization: Bearer %s\n' "$TF_API_TOKEN") \
-    --header "Content-Type: application/vnd.api+json" "$@" "$api$path"
+    --header "Content-Type: application/vnd.api+json" "$@" "$api$path") || status=000
+  if [[ $status != 2?? ]]; then
+    echo "::error::Terraform Cloud answered HTTP $status to $method $path: $(jq -r '[.errors[]? | [.status, .title, .detail] | map(select(. != null)) | join(" ")] | join("; ")' "$body" 2>/dev/null || true)" >&2
+    rm -f "$body"
+    return 1
+  fi
+  cat "$body"
+  rm -f "$body"
 }
 
 workspace_id() {
@@ -75,27 +95,99 @@ set_vars() {
   done
 }
 
+# RUN: the tail of the log of the phase that failed (plan or apply), for the job log.
+explain_failure() {
+  local run=$1 phase log_url
+  for phase in plan apply; do
+    log_url=$(tfc GET "/runs/$run/$phase" | jq -r 'select(.data.attributes.status == "errored") | .data.attributes["log-read-url"] // empty') || continue
+    if [ -n "$log_url" ]; then
+      echo "Last lines of the $phase log:" >&2
+      curl --silent --show-error --max-time 30 "$log_url" | tail -n 30 >&2 || true
+      return 0
+    fi
+  done
+}
+
+# RUN STATUS: cancel or discard a run this script gives up on, so it does not block the queue.
+abandon() {
+  local run=$1 details=$2 action=""
+  if jq -e '.data.attributes.actions["is-cancelable"] == true' <<<"$details" >/dev/null; then
+    action=cancel
+  elif jq -e '.data.attributes.actions["is-discardable"] == true' <<<"$details" >/dev/null; then
+    action=discard
+  fi
+  if [ -n "$action" ]; then
+    tfc POST "/runs/$run/actions/$action" --data '{"comment":"Abandoned by the deploy pipeline: it did not finish in time"}' >/dev/null ||
+      echo "::warning::Could not $action run $run: discard it in Terraform Cloud, it blocks the workspace queue" >&2
+    echo "Run $run: ${action}ed" >&2
+  fi
+}
+
 apply() {
-  local message=$1 workspace body run status deadline
+  local message=$1 workspace body run details status plan_only waiting deadline
   workspace=$(workspace_id)
-  body=$(jq -n --arg message "$message" --arg workspace "$workspace" '{data: {type: "runs", attributes: {message: $message, "auto-apply": true}, relationships: {workspace: {data: {type: "workspaces", id: $workspace}}}}}')
+  body=$(jq -n --arg message "$message" --arg workspace "$workspace" '{data: {type: "runs", attributes: {message: $message, "auto-apply": true, "plan-only": false}, relationships: {workspace: {data: {type: "workspaces", id: $workspace}}}}}')
   run=$(tfc POST /runs --data "$body" | jq -r '.data.id')
   echo "Run $run started: https://$hostname/app/$TF_CLOUD_ORGANIZATION/workspaces/$TFC_WORKSPACE/runs/$run"
   deadline=$((SECONDS + timeout_seconds))
+  waiting=""
   while :; do
-    status=$(tfc GET "/runs/$run" | jq -r '.data.attributes.status')
+    details=$(tfc GET "/runs/$run")
+    status=$(jq -r '.data.attributes.status' <<<"$details")
+    plan_only=$(jq -r '.data.attributes["plan-only"] // false' <<<"$details")
     case "$status" in
       @SUCCESS_STATES@)
+        if [ "$status" = planned_and_finished ] && [ "$plan_only" = true ]; then
+          die "run $run of $TFC_WORKSPACE was plan-only: nothing was applied"
+        fi
         echo "Run $run: $status"
         return 0
         ;;
       @FAILURE_STATES@)
+        if [ "$status" = errored ]; then
+          explain_failure "$run"
+        fi
         die "run $run of $TFC_WORKSPACE ended $status"
         ;;
     esac
-    [ "$SECONDS" -lt "$deadline" ] || die "run $run of $TFC_WORKSPACE still $status after $timeout_seconds s"
+    if [ -z "$waiting" ] && { [ "$status" = policy_override ] || jq -e '.data.attributes.actions["is-confirmable"] == true' <<<"$details" >/dev/null; }; then
+      waiting=$status
+      echo "::warning::Run $run of $TFC_WORKSPACE waits for a person ($status: confirm the apply or override the policy in Terraform Cloud); waiting until the deadline"
+    fi
+    if [ "$SECONDS" -ge "$deadline" ]; then
+      abandon "$run" "$details"
+      die "run $run of $TFC_WORKSPACE still $status after $timeout_seconds s${waiting:+ (it waited for a person)}"
+    fi
     sleep "$poll_seconds"
   done
+}
+
+# The message of the run that records a verified deployment. Only holders of the workspace's
+# token can start runs, and an environment's token reaches only jobs that passed its protection
+# rules: a writer of the repository cannot forge this record (a GitHub deployment record, which
+# any job with deployments: write can create, would not do).
+verified_message() {
+  echo "Verified healthy: ${SERVICE:?} $1"
+}
+
+# DIGEST: after the health check passed, a run that changes nothing and records the digest.
+mark_verified() {
+  apply "$(verified_message "$1")"
+}
+
+# DIGEST: the newest run of the workspace that names DIGEST is its verification record, and that
+# run succeeded (a later failed deployment or rollback of the same digest names it too).
+require_verified() {
+  local digest=$1 workspace newest
+  workspace=$(workspace_id)
+  newest=$(tfc GET "/workspaces/$workspace/runs?page%5Bsize%5D=100" |
+    jq -c --arg digest "$digest" 'first(.data[] | select(.attributes.message | contains($digest))) | {id, message: .attributes.message, status: .attributes.status, planOnly: (.attributes["plan-only"] // false)}') || newest=""
+  [ -n "$newest" ] || die "no run of $TFC_WORKSPACE names $digest: it was never deployed there"
+  if [ "$(jq -r .message <<<"$newest")" != "$(verified_message "$digest")" ] ||
+    ! jq -e '(.status == "applied" or .status == "planned_and_finished") and (.planOnly | not)' <<<"$newest" >/dev/null; then
+    die "$digest has not passed $TFC_WORKSPACE: its newest run there is $(jq -r '.id + " (" + .status + "): " + .message' <<<"$newest")"
+  fi
+  echo "$digest passed $TFC_WORKSPACE (run $(jq -r .id <<<"$newest"))"
 }
 
 command=${1:-}
@@ -104,5 +196,7 @@ case "$command" in
   get-var) get_var "$@" ;;
   set-vars) set_vars "$@" ;;
   apply) apply "$@" ;;
-  *) die "usage: terraform-cloud.sh get-var KEY | set-vars KEY=VALUE... | apply MESSAGE" ;;
+  mark-verified) mark_verified "$@" ;;
+  require-verified) require_verified "$@" ;;
+  *) die "usage: terraform-cloud.sh get-var KEY | set-vars KEY=VALUE... | apply MESSAGE | mark-verified DIGEST | require-verified DIGEST" ;;
 esac
