@@ -2,6 +2,7 @@ import * as path from "node:path";
 import { parse } from "yaml";
 import { loadConfig } from "../../lib/config";
 import { CI_WORKFLOW_FILE, serviceWorkflowFiles, validatePipelineProps } from "../../renderers/workflows";
+import { deploymentTimeoutMinutes } from "../../renderers/workflows/deployment/deployment-job";
 import { servicePipelineProps } from "../../stacks/github-stack";
 import { PROJECT_ROOT } from "../support/synth";
 import { actionlintFindings, actionValidatorErrors } from "../support/workflow-checks";
@@ -66,6 +67,16 @@ describe("the production deploy job of a canary environment", () => {
     const wait = ciWorkflow(1).jobs["deploy-production"]?.steps.find((step) => step.id === "canary");
     // payments-api: 600 s + (1 + 5 steps + 3 failed checks + 2) x 120 s.
     expect(wait?.env?.CANARY_TIMEOUT_SECONDS).toBe("1920");
+  });
+
+  it("gives the job the verdict's time on top of a rolling deployment's, so the rollback still runs", () => {
+    const props = servicePipelineProps(config, config.services[0] ?? ({} as never));
+    const { canary: _canary, ...rolling } = props.production;
+    const without = deploymentTimeoutMinutes(
+      { ...props, production: { ...rolling, strategy: "rolling" } },
+      "production",
+    );
+    expect(deploymentTimeoutMinutes(props, "production") - without).toBe(20);
   });
 
   it("leaves staging's rolling job without a wait step", () => {

@@ -23,9 +23,10 @@ const SETUP_MINUTES = 15;
 export function deploymentTimeoutMinutes(pipeline: ServicePipelineProps, name: PipelineEnvironmentName): number {
   const runs =
     (pipeline[name].strategy === "blue-green" ? BLUE_GREEN_RUNS : ROLLING_RUNS) + (name === "staging" ? 1 : 0);
-  const canaryVerdict = pipeline[name].canary?.verdictTimeoutSeconds ?? 0;
+  // A canary also waits for Flagger's verdict, between the deployment's run and the health check.
+  const verdictSeconds = pipeline[name].canary?.verdictTimeoutSeconds ?? 0;
   return (
-    Math.ceil((runs * RUN_TIMEOUT_SECONDS + canaryVerdict + healthCheckBudgetSeconds(pipeline)) / 60) + SETUP_MINUTES
+    Math.ceil((runs * RUN_TIMEOUT_SECONDS + verdictSeconds + healthCheckBudgetSeconds(pipeline)) / 60) + SETUP_MINUTES
   );
 }
 

@@ -9,8 +9,8 @@ export const ROLLING_RUNS = 2;
 
 /**
  * Rolling (and canary): the service's one image variable gets the digest; the verification steps
- * run after the apply; rollback restores the exact value read before (`scripts/rolling-current.sh`,
- * `scripts/rolling-rollback.sh`).
+ * (the health check; for a canary, Flagger's verdict first) run after the apply; rollback
+ * restores the exact value read before (`scripts/rolling-current.sh`, `scripts/rolling-rollback.sh`).
  */
 export function rollingSteps(...verification: Step[]): Step[] {
   return [
