@@ -232,7 +232,7 @@ describe("Terraform Cloud runs that do not deploy", () => {
 
   it("cancels a run that does not finish in time, and the rollback still runs and applies", async () => {
     const result = await failedDeployment([{ status: "applying" }], { TFC_RUN_TIMEOUT_SECONDS: "10" });
-    expect(result.log).toContain("still applying after 3 s");
+    expect(result.log).toContain("still applying after 10 s");
     expect(tfc.runs[0]?.actions).toEqual(["cancel"]);
     expect(outcome(result, /Roll back/)).toBe("success");
     expect(tfc.runs[1]?.status).toBe("applied");
