@@ -27,7 +27,7 @@ export interface JsonSchema {
 }
 
 /** An `openAPIV3Schema` node as a CRD writes it. */
-interface OpenApiSchema {
+export interface OpenApiSchema {
   readonly type?: string;
   readonly properties?: Readonly<Record<string, OpenApiSchema>>;
   readonly required?: readonly string[];

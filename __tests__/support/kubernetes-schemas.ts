@@ -6,7 +6,7 @@ import { PodDisruptionBudget } from "kubernetes-models/policy/v1";
 import { ConfigMap, LimitRange, Namespace, ResourceQuota, Secret, Service, ServiceAccount } from "kubernetes-models/v1";
 import httpRoute from "../fixtures/gateway-api/httproute-v1.json";
 import type { KubernetesObject } from "./kubernetes-objects";
-import { openApiErrors, type OpenApiSchema } from "./openapi-check";
+import { toJsonSchema, validateAgainst, type JsonSchema } from "./crd-schema";
 
 interface Validatable {
   validate(): void;
@@ -40,15 +40,15 @@ const MODELS: Readonly<Record<string, new (data: never) => unknown>> = {
  * Custom resources, checked against their CRD's structural schema: the HTTPRoute of Gateway API
  * v1.4.1 (standard channel), fetched from kubernetes-sigs/gateway-api at that tag.
  */
-const CUSTOM_RESOURCE_SCHEMAS: Readonly<Record<string, OpenApiSchema>> = {
-  "gateway.networking.k8s.io/v1/HTTPRoute": httpRoute.schema,
+const CUSTOM_RESOURCE_SCHEMAS: Readonly<Record<string, JsonSchema>> = {
+  "gateway.networking.k8s.io/v1/HTTPRoute": toJsonSchema(httpRoute.schema),
 };
 
 /** What the Kubernetes OpenAPI schema finds wrong with an object; [] when it is valid. */
 export function schemaErrors(object: KubernetesObject): string[] {
   const custom = CUSTOM_RESOURCE_SCHEMAS[`${object.apiVersion}/${object.kind}`];
   if (custom !== undefined) {
-    return openApiErrors(object, custom);
+    return validateAgainst(custom, object);
   }
   const Model = MODELS[`${object.apiVersion}/${object.kind}`];
   if (Model === undefined) {
