@@ -1,23 +1,26 @@
 import { ServiceV1 } from "@cdktf/provider-kubernetes/lib/service-v1";
 import { TerraformStack, Testing } from "cdktf";
-import { CanaryRelease } from "../../constructs/kubernetes";
+import { CanaryRelease, type CanaryReleaseProps } from "../../constructs/kubernetes";
 import type { RuleCase } from "./policy";
 import { secureWorkload } from "./policy-fixtures";
 import { resourcesOf, type TerraformJson } from "../../lib/terraform-json/terraform-json";
 
+/** The canary release of the secure workload `web` (namespace `shop`, Gateway `gateway/public`). */
+export const WEB_CANARY: CanaryReleaseProps = {
+  name: "web",
+  namespace: "shop",
+  autoscalerName: "web",
+  gateways: [{ name: "public", namespace: "gateway" }],
+  prometheusAddress: "http://prometheus.monitoring:9090",
+  prometheusNamespace: "monitoring",
+  ingressNamespace: "gateway",
+  port: 8000,
+};
+
 /** The secure workload `web` released by Flagger. */
 function canaryWorkload(stack: TerraformStack): void {
   secureWorkload(stack, "web");
-  new CanaryRelease(stack, "web-canary", {
-    name: "web",
-    namespace: "shop",
-    autoscalerName: "web",
-    gateways: [{ name: "public", namespace: "gateway" }],
-    prometheusAddress: "http://prometheus.monitoring:9090",
-    prometheusNamespace: "monitoring",
-    ingressNamespace: "gateway",
-    port: 8000,
-  });
+  new CanaryRelease(stack, "web-canary", WEB_CANARY);
 }
 
 /** The Canary's address, which Terraform names after the construct path. */
