@@ -28,6 +28,12 @@ export interface GuardrailsProps {
    * GitHub environments approval-gated. @default ["production"]
    */
   readonly productionStacks?: readonly string[];
+  /**
+   * Whether a suppression that matches no finding is reported once every stack was checked; off
+   * when only some stacks are built (a suppression may be for a stack left out).
+   * @default true
+   */
+  readonly reportUnusedSuppressions?: boolean;
   /** The rules to apply. @default the whole catalogue (POLICY_RULES) */
   readonly rules?: readonly PolicyRule[];
 }
@@ -57,11 +63,14 @@ export class Guardrails implements IAspect {
   private readonly usedSuppressions = new Set<PolicySuppression>();
   private readonly visitedStacks = new Set<TerraformStack>();
   private unusedSuppressionsReported = false;
+  private readonly reportsUnusedSuppressions: boolean;
+  private guardedStacks?: readonly IConstruct[];
 
   constructor(props: GuardrailsProps = {}) {
     this.rules = props.rules ?? POLICY_RULES;
     this.suppressions = props.suppressions ?? [];
     this.productionStacks = new Set(props.productionStacks ?? ["production"]);
+    this.reportsUnusedSuppressions = props.reportUnusedSuppressions ?? true;
     const ids = new Set<string>(this.rules.map((rule) => rule.id));
     this.suppressions.forEach((suppression, index) => {
       if (!ids.has(suppression.rule)) {
@@ -111,7 +120,9 @@ export class Guardrails implements IAspect {
       }
     }
     this.visitedStacks.add(node);
-    this.reportUnusedSuppressions(node);
+    if (this.reportsUnusedSuppressions) {
+      this.reportUnusedSuppressions(node);
+    }
   }
 
   /** Every finding of every rule in one stack; a rule's problems with one block make one finding. */
@@ -136,12 +147,13 @@ export class Guardrails implements IAspect {
    * the last of them.
    */
   private reportUnusedSuppressions(stack: TerraformStack): void {
-    const guarded = stack.node.root.node
-      .findAll()
-      .filter((construct) => TerraformStack.isStack(construct) && Aspects.of(construct).all.includes(this));
+    // The stacks are the app's children; found once, not per stack (a fleet has thousands).
+    this.guardedStacks ??= stack.node.root.node.children.filter(
+      (construct) => TerraformStack.isStack(construct) && Aspects.of(construct).all.includes(this),
+    );
     if (
       this.unusedSuppressionsReported ||
-      guarded.some((construct) => !this.visitedStacks.has(construct as TerraformStack))
+      this.guardedStacks.some((construct) => !this.visitedStacks.has(construct as TerraformStack))
     ) {
       return;
     }

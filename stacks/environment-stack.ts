@@ -29,12 +29,21 @@ import {
 import { DeliveryStack, type DeliveryStackProps } from "./delivery-stack";
 import { githubProvider, kubernetesProvider, registryCredentials } from "./providers";
 import { deployableImages, type DeployableImage } from "./service-images";
-import { RELEASE_BRANCH_PATTERN, RELEASE_TAG_PATTERN, type DeploymentColor, type EnvironmentName } from "../lib/domain";
+import {
+  githubStackId,
+  REGISTRY_PULL_SECRET_NAME,
+  RELEASE_BRANCH_PATTERN,
+  RELEASE_TAG_PATTERN,
+  type DeploymentColor,
+  type EnvironmentName,
+} from "../lib/domain";
 import { pipelineSecrets } from "../renderers/workflows";
 
-/** What to run when the github stack's repository or branches are missing. */
-export const GITHUB_STACK_STEP =
-  'Apply the github stack first (README "First deploy", step 2: npx cdktf deploy github), then plan this stack again.';
+/** What to run when a service's github stack has not created its repository or branches yet. */
+export function githubStackStep(serviceName: string): string {
+  const stack = githubStackId(serviceName);
+  return `Apply the ${stack} stack first (README "First deploy", step 2: npx cdktf deploy ${stack}), then plan this stack again.`;
+}
 
 export interface EnvironmentStackProps extends DeliveryStackProps {
   readonly config: DeliveryConfig;
@@ -43,113 +52,132 @@ export interface EnvironmentStackProps extends DeliveryStackProps {
 }
 
 /**
- * One deployment environment (`staging` or `production`): its GitHub environment in every service
- * repository, the image lookup and the Kubernetes workloads. Instantiated once per environment
- * from the same config; the two stacks share no Terraform references.
+ * What every service of one environment (`staging` or `production`) shares in its namespace: the
+ * namespace's network policies and the registry pull secret. Applied before the environment's
+ * service stacks (`<environment>-<service>`), which name the pull secret by its fixed name.
  */
 export class EnvironmentStack extends DeliveryStack {
   constructor(scope: Construct, id: string, props: EnvironmentStackProps) {
     super(scope, id, props);
     const { config, environment: environmentName } = props;
     const environment = config.environments[environmentName];
-
-    githubProvider(this, config.github);
     kubernetesProvider(this);
 
     // The namespace, its Pod Security labels, quota and limit range, and the Role this stack's
     // credential holds, come from the environment's cluster stack (ClusterStack).
-    const namespace = { name: environment.namespace };
     new NamespaceNetworkPolicies(this, "network-policies", {
-      namespace: namespace.name,
+      namespace: environment.namespace,
       egress: environment.network.egress,
       dns: environment.network.dns,
     });
     const registry = registryCredentials(this);
-    const pullSecret = new RegistryPullSecret(this, "registry-credentials", {
-      namespace: namespace.name,
+    new RegistryPullSecret(this, "registry-credentials", {
+      namespace: environment.namespace,
+      name: REGISTRY_PULL_SECRET_NAME,
       registries: registriesOf(config),
       username: registry.username.stringValue,
       password: registry.password.stringValue,
     });
+  }
+}
+
+export interface ServiceEnvironmentStackProps extends EnvironmentStackProps {
+  /** The service this stack deploys. */
+  readonly service: ServiceConfig;
+}
+
+/**
+ * One service in one environment (`<environment>-<service>`): its GitHub deployment environment
+ * in the service's repository (gate, reviewers, environment secrets and variables), its image
+ * lookup and its Kubernetes workloads. Built from the same config as the other stacks; no stack
+ * shares a Terraform reference with another. Construct ids keep the service name as a prefix, so
+ * every resource has the address it had when all services shared the environment's stack.
+ */
+export class ServiceEnvironmentStack extends DeliveryStack {
+  constructor(scope: Construct, id: string, props: ServiceEnvironmentStackProps) {
+    super(scope, id, props);
+    const { config, environment: environmentName, service } = props;
+    const environment = config.environments[environmentName];
+
+    githubProvider(this, config.github);
+    kubernetesProvider(this);
+    const namespace = { name: environment.namespace };
 
     const { users, teams } = environment.approval.reviewers;
-    // One lookup per reviewer for the whole stack, shared by every service's environment.
     const reviewers =
       users.length + teams.length > 0 ? new RequiredReviewers(this, "reviewers", { users, teams }) : undefined;
-    for (const service of config.services) {
-      // The github stack creates the repository and its long-lived branches; without them this
-      // plan stops here, naming the step (README "First deploy").
-      const prerequisites = new GithubStackPrerequisites(this, `${service.name}-prerequisites`, {
-        owner: config.github.owner,
-        repository: service.repository,
-        branches: [environment.branch],
-        step: GITHUB_STACK_STEP,
-      });
-      const access =
-        reviewers !== undefined && config.github.reviewerAccess === "grant"
-          ? new ReviewerAccess(this, `${service.name}-reviewer-access`, { repository: service.repository, reviewers })
-          : undefined;
-      const gate = new DeploymentEnvironment(this, `${service.name}-environment`, {
-        repository: service.repository,
-        environment: environmentName,
-        waitTimerMinutes: environment.approval.waitTimerMinutes,
-        reviewers,
-        reviewerAccessManagedElsewhere: config.github.reviewerAccess === "managed-elsewhere",
-        preconditions: prerequisites.preconditions,
-        dependsOn: access?.grants,
-        deploymentBranches: [
-          environment.branch,
-          // Production only takes a digest that staging ran first, so builds of the production
-          // branch deploy to staging before they are promoted (see the deploy jobs).
-          ...(environmentName === "staging" ? [config.environments.production.branch] : []),
-          ...(environment.deployFrom.releaseBranches ? [RELEASE_BRANCH_PATTERN] : []),
-        ],
-        deploymentTags: environment.deployFrom.releaseTags ? [RELEASE_TAG_PATTERN] : [],
-      });
-      new ActionsSecrets(this, `${service.name}-environment-secrets`, {
-        repository: service.repository,
-        environment: gate.name,
-        serviceName: service.name,
-        // The pipeline's credentials that change this environment (its Terraform Cloud token).
-        names: [...new Set([...service.secrets.environment, ...pipelineSecrets().environment])],
-      });
-      new ActionsVariables(this, `${service.name}-environment-variables`, {
-        repository: service.repository,
-        environment: gate.name,
-        variables: environmentVariables(service, environmentName, environment),
-      });
+    // The github stack creates the repository and its long-lived branches; without them this
+    // plan stops here, naming the step (README "First deploy").
+    const prerequisites = new GithubStackPrerequisites(this, `${service.name}-prerequisites`, {
+      owner: config.github.owner,
+      repository: service.repository,
+      branches: [environment.branch],
+      step: githubStackStep(service.name),
+    });
+    const access =
+      reviewers !== undefined && config.github.reviewerAccess === "grant"
+        ? new ReviewerAccess(this, `${service.name}-reviewer-access`, { repository: service.repository, reviewers })
+        : undefined;
+    const gate = new DeploymentEnvironment(this, `${service.name}-environment`, {
+      repository: service.repository,
+      environment: environmentName,
+      waitTimerMinutes: environment.approval.waitTimerMinutes,
+      reviewers,
+      reviewerAccessManagedElsewhere: config.github.reviewerAccess === "managed-elsewhere",
+      preconditions: prerequisites.preconditions,
+      dependsOn: access?.grants,
+      deploymentBranches: [
+        environment.branch,
+        // Production only takes a digest that staging ran first, so builds of the production
+        // branch deploy to staging before they are promoted (see the deploy jobs).
+        ...(environmentName === "staging" ? [config.environments.production.branch] : []),
+        ...(environment.deployFrom.releaseBranches ? [RELEASE_BRANCH_PATTERN] : []),
+      ],
+      deploymentTags: environment.deployFrom.releaseTags ? [RELEASE_TAG_PATTERN] : [],
+    });
+    new ActionsSecrets(this, `${service.name}-environment-secrets`, {
+      repository: service.repository,
+      environment: gate.name,
+      serviceName: service.name,
+      // The pipeline's credentials that change this environment (its Terraform Cloud token).
+      names: [...new Set([...service.secrets.environment, ...pipelineSecrets().environment])],
+    });
+    new ActionsVariables(this, `${service.name}-environment-variables`, {
+      repository: service.repository,
+      environment: gate.name,
+      variables: environmentVariables(service, environmentName, environment),
+    });
 
-      const images = deployableImages(this, config, service, environmentName);
-      const rollout = rolloutOf(images, environment);
-      const settings = new ServiceSettings(this, `${service.name}-settings`, {
-        serviceName: service.name,
-        namespace: namespace.name,
-        environment: environmentName,
-        port: service.port,
-        settings: settingsOf(service, environmentName),
-        secretNames: service.secrets.environment,
-      });
-      new WebService(this, `${service.name}-workload`, {
-        name: service.name,
-        namespace: namespace.name,
-        rollout,
-        port: service.port,
-        healthPaths: service.healthPaths,
-        resources: service.resources,
-        replicas: service.environments[environmentName].replicas,
-        autoscaling: service.autoscaling,
-        shutdown: service.shutdown,
-        // Production pods never share a node; staging, often a small cluster, only prefers not to.
-        spread: environmentName === "production" ? "required" : "preferred",
-        routing: routingOf(service.environments[environmentName].url, environment),
-        configMapName: settings.configMap.metadata.name,
-        secretName: settings.secret?.metadata.name,
-        settingsChecksum: settings.checksum,
-        pullSecretName: pullSecret.name,
-      });
-      if (environment.canary !== undefined) {
-        canaryReleaseOf(this, service, environmentName, environment, environment.canary, namespace.name, images);
-      }
+    const images = deployableImages(this, config, service, environmentName);
+    const rollout = rolloutOf(images, environment);
+    const settings = new ServiceSettings(this, `${service.name}-settings`, {
+      serviceName: service.name,
+      namespace: namespace.name,
+      environment: environmentName,
+      port: service.port,
+      settings: settingsOf(service, environmentName),
+      secretNames: service.secrets.environment,
+    });
+    new WebService(this, `${service.name}-workload`, {
+      name: service.name,
+      namespace: namespace.name,
+      rollout,
+      port: service.port,
+      healthPaths: service.healthPaths,
+      resources: service.resources,
+      replicas: service.environments[environmentName].replicas,
+      autoscaling: service.autoscaling,
+      shutdown: service.shutdown,
+      // Production pods never share a node; staging, often a small cluster, only prefers not to.
+      spread: environmentName === "production" ? "required" : "preferred",
+      routing: routingOf(service.environments[environmentName].url, environment),
+      configMapName: settings.configMap.metadata.name,
+      secretName: settings.secret?.metadata.name,
+      settingsChecksum: settings.checksum,
+      pullSecretName: REGISTRY_PULL_SECRET_NAME,
+    });
+    if (environment.canary !== undefined) {
+      canaryReleaseOf(this, service, environmentName, environment, environment.canary, namespace.name, images);
     }
   }
 }

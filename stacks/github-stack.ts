@@ -17,7 +17,7 @@ import {
 import { canarySettingsOf, canaryVerdictSeconds, type DeliveryConfig, type ServiceConfig } from "../lib/config";
 import { DeliveryStack, type DeliveryStackProps } from "./delivery-stack";
 import { githubProvider } from "./providers";
-import { workspaceName, type StateBackend } from "./state-backend";
+import type { StateBackend } from "./state-backend";
 import { serviceContainerFiles, type ServiceContainerProps } from "../renderers/container";
 import { codeOwnersFile, securityPolicyFile } from "../renderers/github";
 import {
@@ -25,6 +25,8 @@ import {
   githubFeatures,
   RELEASE_BRANCH_PATTERN,
   RELEASE_TAG_PATTERN,
+  serviceEnvironmentStackId,
+  workspaceName,
   type EnvironmentName,
   type GithubLicences,
   type ManagedFile,
@@ -32,18 +34,22 @@ import {
 
 export interface GithubStackProps extends DeliveryStackProps {
   readonly config: DeliveryConfig;
+  /** The service whose repository this stack governs. */
+  readonly service: ServiceConfig;
 }
 
-/** Repository-wide settings of every service's repository: the `github` stack. */
+/**
+ * One service's repository (`github-<service>`): its settings, rulesets, repository-level Actions
+ * secrets and variables, and the managed files. Construct ids keep the service name as a prefix,
+ * so every resource has the address it had when all repositories shared one stack (the state
+ * moves of `npm run migration` rely on it).
+ */
 export class GithubStack extends DeliveryStack {
   constructor(scope: Construct, id: string, props: GithubStackProps) {
     super(scope, id, props);
-    const { config } = props;
+    const { config, service } = props;
     githubProvider(this, config.github);
-
-    for (const service of config.services) {
-      this.governRepository(config, service, props.backend);
-    }
+    this.governRepository(config, service, props.backend);
   }
 
   private governRepository(config: DeliveryConfig, service: ServiceConfig, backend: StateBackend): void {
@@ -196,7 +202,7 @@ export function servicePipelineProps(config: DeliveryConfig, service: ServiceCon
       branch: config.environments[name].branch,
       strategy: config.environments[name].strategy,
       url: service.environments[name].url,
-      workspace: workspaceName(config.terraformCloud.workspacePrefix, name),
+      workspace: workspaceName(config.terraformCloud.workspacePrefix, serviceEnvironmentStackId(name, service.name)),
       defaultActiveColor: config.environments[name].activeColor,
       ...(canary === undefined
         ? {}

@@ -1,4 +1,5 @@
 import { CloudBackend, LocalBackend, NamedCloudWorkspace, type TerraformStack } from "cdktf";
+import { workspaceName } from "../lib/domain";
 
 /** Where a stack keeps its Terraform state. */
 export type StateBackend =
@@ -14,11 +15,6 @@ export type StateBackend =
       /** Workspaces are named `<workspacePrefix>-<stack id>`. */
       readonly workspacePrefix: string;
     };
-
-/** The Terraform Cloud workspace that holds a stack's state: one workspace per stack. */
-export function workspaceName(workspacePrefix: string, stackId: string): string {
-  return `${workspacePrefix}-${stackId}`;
-}
 
 /**
  * Configures the stack's backend. The local state file is named by a path relative to the

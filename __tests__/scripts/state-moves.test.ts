@@ -5,15 +5,17 @@ import * as path from "node:path";
 import { buildDeliveryApp } from "../../lib/app/app";
 import { synthesizeAllOrNothing } from "../../lib/app/synth";
 import { readSynthesizedStacks } from "../../lib/terraform-json/synthesized-output";
-import { constructPath, isObject, terraformBlocks, type JsonObject } from "../../lib/terraform-json/terraform-json";
+import { isObject, terraformBlocks, type JsonObject } from "../../lib/terraform-json/terraform-json";
 import { planStateMoves, splitFrom, stateMoveScript, type StackJson } from "../../scripts/migration/state-moves";
 import { offlineTerraformEnvironment } from "../support/terraform-cli";
 import { loadDefaultConfig, PROJECT_ROOT } from "../support/synth";
 
 // The move from one state per environment to stacks per service, played on a synthesized pair:
-// "before" is the default config's real output; "after" is the same resources split into
-// `<stack>-<service>` stacks by construct path, the way the per-service layout names them. The
-// generated script then runs terraform's own `state mv` on local state files of the old layout.
+// "before" is the default config's output in the shared layout (one `github` stack, one stack per
+// environment, `<environment>-cluster`), as synthesized at commit af9d7e3 and reduced to its
+// resource addresses (fixtures/shared-stacks-layout.json); "after" is the same config's output
+// now. The generated script then runs terraform's own `state mv` on local state files of the old
+// layout.
 
 jest.setTimeout(120_000);
 
@@ -21,25 +23,7 @@ let dir: string;
 let before: StackJson[];
 let after: StackJson[];
 
-/** The service a block belongs to, from its construct path (`staging/orders-api-workload/...`), if any. */
-function serviceOf(body: JsonObject): string | undefined {
-  const segment = constructPath(body)?.split("/")[1] ?? "";
-  return segment.startsWith("orders-api") ? "orders-api" : undefined;
-}
-
-/** The per-service layout of a stack: its service resources in `<id>-<service>`, the rest kept in `<id>`. */
-function splitByService(stack: StackJson): StackJson[] {
-  const byStack = new Map<string, Record<string, Record<string, JsonObject>>>();
-  for (const block of terraformBlocks(stack.json).filter((found) => found.mode === "managed")) {
-    const service = serviceOf(block.body);
-    const id = service === undefined ? stack.id : `${stack.id}-${service}`;
-    const resources = byStack.get(id) ?? {};
-    resources[block.type] = { ...resources[block.type], [block.name]: block.body };
-    byStack.set(id, resources);
-  }
-  const { resource: _resource, ...rest } = stack.json;
-  return [...byStack].map(([id, resource]) => ({ id, json: { ...rest, resource } }));
-}
+const SHARED_LAYOUT = path.join(__dirname, "fixtures/shared-stacks-layout.json");
 
 function writeOutput(outdir: string, stacks: readonly StackJson[]): void {
   const manifest: Record<string, { synthesizedStackPath: string }> = {};
@@ -85,13 +69,14 @@ const managedAddresses = (stack: StackJson) =>
 
 beforeAll(() => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), "state-moves-"));
+  const shared = JSON.parse(fs.readFileSync(SHARED_LAYOUT, "utf8")) as Record<string, JsonObject>;
+  before = Object.entries(shared).map(([id, json]) => ({ id, json }));
+  writeOutput(path.join(dir, "before"), before);
   synthesizeAllOrNothing(
     (scratch) => buildDeliveryApp(loadDefaultConfig(), { outdir: scratch }),
-    path.join(dir, "before"),
+    path.join(dir, "after"),
   );
-  before = readSynthesizedStacks(path.join(dir, "before"));
-  after = before.flatMap(splitByService);
-  writeOutput(path.join(dir, "after"), after);
+  after = readSynthesizedStacks(path.join(dir, "after"));
 });
 
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
@@ -104,10 +89,20 @@ describe("migration to per-service stacks", () => {
     expect(plan.ambiguous).toEqual([]);
     expect(plan.moves.length).toBeGreaterThan(0);
     expect(new Set(plan.moves.map((move) => `${move.from} -> ${move.to}`))).toEqual(
-      new Set(["github -> github-orders-api", "production -> production-orders-api", "staging -> staging-orders-api"]),
+      new Set([
+        "github -> github-orders-api",
+        "production -> production-orders-api",
+        "staging -> staging-orders-api",
+        "production-cluster -> cluster-production",
+        "staging-cluster -> cluster-staging",
+      ]),
     );
-    // The namespace stays in the shared per-environment stack.
-    expect(plan.moves.some((move) => move.address.startsWith("kubernetes_namespace_v1."))).toBe(false);
+    // The network baseline and the pull secret stay in the shared per-environment stack.
+    const stays = (prefix: string) =>
+      plan.moves.filter((move) => move.address.startsWith(prefix)).map((move) => move.to);
+    expect(stays("kubernetes_network_policy_v1.network-policies")).toEqual([]);
+    expect(stays("kubernetes_secret_v1.registry-credentials")).toEqual([]);
+    expect(new Set(stays("kubernetes_namespace_v1."))).toEqual(new Set(["cluster-staging", "cluster-production"]));
     const total = before.reduce((sum, stack) => sum + managedAddresses(stack).length, 0);
     expect(plan.moves.length + plan.unchanged).toBe(total);
   });
@@ -119,6 +114,9 @@ describe("migration to per-service stacks", () => {
       expect(splitFrom(move.from, move.to)).toBe(true);
     }
     expect(splitFrom("staging", "staging-orders-api")).toBe(true);
+    expect(splitFrom("staging-cluster", "cluster-staging")).toBe(true);
+    expect(splitFrom("staging", "cluster-staging")).toBe(true);
+    expect(splitFrom("production-cluster", "cluster-staging")).toBe(false);
     expect(splitFrom("staging", "stagingx")).toBe(false);
   });
 

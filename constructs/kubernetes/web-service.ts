@@ -267,11 +267,15 @@ export class WebService extends Construct {
       });
     }
 
+    // Egress is listed without a rule: the pods are isolated for egress by this policy alone, so
+    // they are never open while the namespace's baseline is missing (it is another stack's), and
+    // that baseline's allowances (DNS, the listed destinations) still add up with this one:
+    // https://kubernetes.io/docs/concepts/services-networking/network-policies/#the-two-sorts-of-pod-isolation
     new NetworkPolicyV1(this, "ingress-policy", {
       metadata: { name: `${name}-ingress`, namespace, labels: objectLabels(name) },
       spec: {
         podSelector: { matchLabels: serviceSelector(name) },
-        policyTypes: ["Ingress"],
+        policyTypes: ["Ingress", "Egress"],
         ingress: [
           {
             from: [

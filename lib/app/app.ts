@@ -2,30 +2,102 @@ import { App, Aspects, TerraformStack } from "cdktf";
 import { Guardrails } from "../../policy";
 import { ClusterStack } from "../../stacks/cluster-stack";
 import { DevelopmentStack } from "../../stacks/development-stack";
-import { EnvironmentStack } from "../../stacks/environment-stack";
+import { EnvironmentStack, ServiceEnvironmentStack } from "../../stacks/environment-stack";
 import { GithubStack } from "../../stacks/github-stack";
 import type { StateBackend } from "../../stacks/state-backend";
-import type { DeliveryConfig } from "../config";
-import { ENVIRONMENT_NAMES } from "../domain";
+import type { DeliveryConfig, ServiceConfig } from "../config";
+import {
+  clusterStackId,
+  DEVELOPMENT_STACK_ID,
+  ENVIRONMENT_NAMES,
+  environmentStackId,
+  githubStackId,
+  serviceEnvironmentStackId,
+  type EnvironmentName,
+} from "../domain";
+
+/** What a stack holds, which says who applies it and with which credential. */
+export type StackKind =
+  /** One service's repository, applied by the pipeline with the GitHub credential. */
+  | "github"
+  /** What one environment's services share in its namespace, applied with the environment's credential. */
+  | "environment"
+  /** One service in one environment, applied by that service's deploy jobs and the pipeline. */
+  | "service-environment"
+  /** An environment's namespace and deployer Role, applied by a cluster administrator. */
+  | "cluster"
+  /** The local Docker environment on a developer's machine. */
+  | "development";
+
+/** One stack of the app: its id (a contract: folder, `cdktf deploy <id>`, workspace, state file). */
+export interface StackEntry {
+  readonly id: string;
+  readonly kind: StackKind;
+  readonly environment?: EnvironmentName;
+  readonly service?: string;
+  /** Stacks applied before this one (cdktf deploy orders by them; no Terraform references). */
+  readonly dependencies: readonly string[];
+}
 
 /**
- * The stacks a pipeline or Terraform Cloud deploys, in deployment order. Their ids name workspaces
- * and `cdktf deploy <id>`: a contract.
+ * Every stack of a config, in deployment order: each service's repository, then per environment
+ * its shared stack and each service's stack in it, then the cluster stacks, then `development`.
+ * `services` narrows the per-service stacks to those services; the shared stacks are always there,
+ * built from the whole config, so a narrowed synth writes them exactly as a full one does.
  */
-export const DEPLOYED_STACK_IDS = ["github", ...ENVIRONMENT_NAMES] as const;
+export function stackEntries(config: DeliveryConfig, services?: readonly string[]): StackEntry[] {
+  const selected = selectedServices(config, services);
+  return [
+    ...selected.map((service) => ({
+      id: githubStackId(service.name),
+      kind: "github" as const,
+      service: service.name,
+      dependencies: [],
+    })),
+    ...ENVIRONMENT_NAMES.flatMap((environment) => [
+      { id: environmentStackId(environment), kind: "environment" as const, environment, dependencies: [] },
+      ...selected.map((service) => ({
+        id: serviceEnvironmentStackId(environment, service.name),
+        kind: "service-environment" as const,
+        environment,
+        service: service.name,
+        dependencies: [environmentStackId(environment), githubStackId(service.name)],
+      })),
+    ]),
+    ...ENVIRONMENT_NAMES.map((environment) => ({
+      id: clusterStackId(environment),
+      kind: "cluster" as const,
+      environment,
+      dependencies: [],
+    })),
+    { id: DEVELOPMENT_STACK_ID, kind: "development" as const, dependencies: [] },
+  ];
+}
 
-/**
- * The stacks a cluster administrator applies with a cluster-level credential, one per environment,
- * before that environment's first deploy: its namespace and the Role the pipeline deploys with.
- */
-export const CLUSTER_STACK_IDS = ["staging-cluster", "production-cluster"] as const;
+/** The configured services a synth builds stacks for: all, or those named, in config order. */
+function selectedServices(config: DeliveryConfig, names: readonly string[] | undefined): ServiceConfig[] {
+  if (names === undefined) {
+    return [...config.services];
+  }
+  const known = new Set(config.services.map((service) => service.name));
+  const unknown = names.filter((name) => !known.has(name));
+  if (unknown.length > 0) {
+    throw new ServiceSelectionError(
+      `DELIVERY_SERVICES names no configured service: ${unknown.join(", ")} (configured: ${[...known].join(", ")})`,
+    );
+  }
+  return config.services.filter((service) => names.includes(service.name));
+}
 
-/**
- * Every stack: the deployed ones, the cluster ones, and `development`, which runs on a
- * developer's machine with local state.
- */
-export const STACK_IDS = [...DEPLOYED_STACK_IDS, ...CLUSTER_STACK_IDS, "development"] as const;
-export type StackId = (typeof STACK_IDS)[number];
+/** The service selection names a service the config does not have. */
+export class ServiceSelectionError extends Error {
+  override readonly name = "ServiceSelectionError";
+}
+
+/** Stacks whose workloads deploy production: digest-pinned and approval-gated (guardrails). */
+function isProductionStack(entry: StackEntry): boolean {
+  return entry.environment === "production";
+}
 
 export interface DeliveryAppOptions {
   /** Where `synth()` writes. @default "cdktf.out" (or `CDKTF_OUTDIR`, which the cdktf CLI sets) */
@@ -36,6 +108,11 @@ export interface DeliveryAppOptions {
     /** @default "app.terraform.io" */
     readonly hostname?: string;
   };
+  /**
+   * Only these services' stacks (`DELIVERY_SERVICES`); the shared stacks are always built.
+   * @default every configured service
+   */
+  readonly services?: readonly string[];
 }
 
 /** Builds every stack from a validated configuration. Reads no file and no environment variable. */
@@ -46,23 +123,73 @@ export function buildDeliveryApp(config: DeliveryConfig, options: DeliveryAppOpt
   const backend: StateBackend = options.terraformCloud
     ? { kind: "cloud", ...options.terraformCloud, workspacePrefix: config.terraformCloud.workspacePrefix }
     : { kind: "local" };
-
-  new GithubStack(app, "github", { config, backend });
-  for (const environment of ENVIRONMENT_NAMES) {
-    new EnvironmentStack(app, environment, { config, environment, backend });
+  const entries = stackEntries(config, options.services);
+  const stacks = new Map<string, TerraformStack>();
+  const services = new Map(config.services.map((service) => [service.name, service]));
+  for (const entry of entries) {
+    const service = entry.service === undefined ? undefined : services.get(entry.service);
+    const stack = buildStack(app, entry, { config, service, backend });
+    for (const dependency of entry.dependencies) {
+      const before = stacks.get(dependency);
+      // Recorded in manifest.json for `cdktf deploy` ordering; no Terraform reference between them.
+      if (before !== undefined) stack.addDependency(before);
+    }
+    stacks.set(entry.id, stack);
   }
-  for (const environment of ENVIRONMENT_NAMES) {
-    new ClusterStack(app, `${environment}-cluster`, { config, environment, backend });
-  }
-  new DevelopmentStack(app, "development", { config });
 
   // The guardrails check every stack's synthesized JSON; an error finding fails synth.
   const guardrails = new Guardrails({
     suppressions: config.policy.suppressions,
-    productionStacks: ["production", "production-cluster"],
+    productionStacks: entries.filter(isProductionStack).map((entry) => entry.id),
+    // A narrowed synth does not see the stacks other services' suppressions are for.
+    reportUnusedSuppressions: options.services === undefined,
   });
   for (const stack of app.node.children.filter((child) => TerraformStack.isStack(child))) {
     Aspects.of(stack).add(guardrails);
   }
   return app;
+}
+
+function buildStack(
+  app: App,
+  entry: StackEntry,
+  { config, service, backend }: { config: DeliveryConfig; service?: ServiceConfig; backend: StateBackend },
+): TerraformStack {
+  const environment = entry.environment ?? "staging";
+  switch (entry.kind) {
+    case "github":
+      return new GithubStack(app, entry.id, { config, service: required(service, entry), backend });
+    case "environment":
+      return new EnvironmentStack(app, entry.id, { config, environment, backend });
+    case "service-environment":
+      return new ServiceEnvironmentStack(app, entry.id, {
+        config,
+        environment,
+        service: required(service, entry),
+        backend,
+      });
+    case "cluster":
+      return new ClusterStack(app, entry.id, { config, environment, backend });
+    case "development":
+      return new DevelopmentStack(app, entry.id, { config });
+  }
+}
+
+function required(service: ServiceConfig | undefined, entry: StackEntry): ServiceConfig {
+  if (service === undefined) {
+    throw new Error(`stack ${entry.id}: no configured service '${entry.service ?? ""}'`);
+  }
+  return service;
+}
+
+/** The ids of `stackEntries(config, services)`, in deployment order. */
+export function stackIdsOf(config: DeliveryConfig, services?: readonly string[]): string[] {
+  return stackEntries(config, services).map((entry) => entry.id);
+}
+
+/** The stacks a pipeline or Terraform Cloud deploys: all but the cluster and development stacks. */
+export function deployedStackIds(config: DeliveryConfig): string[] {
+  return stackEntries(config)
+    .filter((entry) => entry.kind !== "cluster" && entry.kind !== "development")
+    .map((entry) => entry.id);
 }

@@ -12,10 +12,25 @@ export interface RunSettings {
   readonly quiet: boolean;
   /** `DELIVERY_DEBUG=1`: an internal error prints its stack trace. */
   readonly debug: boolean;
+  /**
+   * `DELIVERY_SERVICES=orders-api,billing-api`: only these services' stacks (and the shared ones);
+   * every service when unset.
+   */
+  readonly services?: readonly string[];
 }
 
 const ORGANIZATION_NAME = /^[A-Za-z0-9_-]+$/;
 const HOSTNAME = /^[A-Za-z0-9.-]+(?::[0-9]+)?$/;
+const SERVICE_LIST = /^[a-z][-a-z0-9]*(,[a-z][-a-z0-9]*)*$/;
+
+/**
+ * A comma-separated list of service names (`orders-api,billing-api`; spaces around commas are
+ * ignored), or undefined when the text is not one.
+ */
+export function parseServiceList(text: string): string[] | undefined {
+  const compact = text.replace(/\s*,\s*/g, ",").trim();
+  return SERVICE_LIST.test(compact) ? [...new Set(compact.split(","))] : undefined;
+}
 
 /**
  * Reads the run settings from environment variables. The Terraform Cloud variables are the ones
@@ -24,7 +39,18 @@ const HOSTNAME = /^[A-Za-z0-9.-]+(?::[0-9]+)?$/;
 export function settingsFromEnvironment(env: NodeJS.ProcessEnv): RunSettings {
   const organization = nonEmpty(env.TF_CLOUD_ORGANIZATION);
   const hostname = nonEmpty(env.TF_CLOUD_HOSTNAME);
+  const serviceList = env.DELIVERY_SERVICES;
+  const services = serviceList === undefined ? undefined : parseServiceList(serviceList);
   const problems = [
+    ...(serviceList !== undefined && services === undefined
+      ? [
+          {
+            field: "DELIVERY_SERVICES",
+            message:
+              "must be a comma-separated list of service names such as orders-api,billing-api; unset it to synthesize every service",
+          },
+        ]
+      : []),
     ...(organization !== undefined && !ORGANIZATION_NAME.test(organization)
       ? [
           {
@@ -59,6 +85,7 @@ export function settingsFromEnvironment(env: NodeJS.ProcessEnv): RunSettings {
     outdir: nonEmpty(env.CDKTF_OUTDIR) ?? "cdktf.out",
     quiet: env.DELIVERY_QUIET === "1",
     debug: env.DELIVERY_DEBUG === "1",
+    ...(services === undefined ? {} : { services }),
     ...(organization === undefined
       ? {}
       : { terraformCloud: { organization, ...(hostname === undefined ? {} : { hostname }) } }),

@@ -2,7 +2,7 @@ import { ConfigError, formatConfigWarning, readConfig } from "../config";
 import { buildDeliveryApp } from "./app";
 import { ToolError } from "./binary-version-checks";
 import { OutputError, type OutputFileSystem } from "./output-directory";
-import { settingsFromEnvironment } from "./settings";
+import { parseServiceList, settingsFromEnvironment } from "./settings";
 import { formatAnnotation, inReportOrder, synthesizeInStages, SynthError } from "./synth";
 
 /** Exit codes of the synth command. */
@@ -31,7 +31,8 @@ export interface SynthCommandContext {
   readonly fileSystem?: OutputFileSystem;
 }
 
-const USAGE = "usage: npm run synth [-- --quiet]   (settings come from DELIVERY_CONFIG, CDKTF_OUTDIR, TF_CLOUD_*)";
+const USAGE =
+  "usage: npm run synth [-- [--quiet] [--services a,b]]   (settings come from DELIVERY_CONFIG, DELIVERY_SERVICES, CDKTF_OUTDIR, TF_CLOUD_*)";
 
 class UsageError extends Error {}
 
@@ -67,8 +68,9 @@ export async function runSynthCommand(context: SynthCommandContext): Promise<num
   };
   let debug = context.env.DELIVERY_DEBUG === "1";
   try {
-    const quietFlag = parseArguments(context.argv);
+    const { quiet: quietFlag, services: servicesFlag } = parseArguments(context.argv);
     const settings = settingsFromEnvironment(context.env);
+    const services = servicesFlag ?? settings.services;
     debug = settings.debug;
     const progress = (line: string) => {
       if (!quietFlag && !settings.quiet) context.stderr(`synth: ${line}`);
@@ -80,11 +82,20 @@ export async function runSynthCommand(context: SynthCommandContext): Promise<num
       context.stderr(formatConfigWarning(settings.configFile, warning));
     }
     progress(`${settings.configFile} is valid (${seconds(performance.now() - stageStarted)})`);
+    if (services !== undefined) {
+      checkServiceSelection(services, config.services, servicesFlag === undefined ? "DELIVERY_SERVICES" : "--services");
+      progress(`only the stacks of ${services.join(", ")} and the shared stacks`);
+    }
     await checkpoint();
 
     stageStarted = performance.now();
     const result = await synthesizeInStages(
-      (outdir) => buildDeliveryApp(config, { outdir, terraformCloud: settings.terraformCloud }),
+      (outdir) =>
+        buildDeliveryApp(config, {
+          outdir,
+          terraformCloud: settings.terraformCloud,
+          ...(services === undefined ? {} : { services }),
+        }),
       settings.outdir,
       checkpoint,
       {
@@ -116,16 +127,42 @@ export async function runSynthCommand(context: SynthCommandContext): Promise<num
   }
 }
 
-function parseArguments(argv: readonly string[]): boolean {
+function parseArguments(argv: readonly string[]): { quiet: boolean; services?: string[] } {
   let quiet = false;
-  for (const argument of argv) {
+  let services: string[] | undefined;
+  for (let index = 0; index < argv.length; index += 1) {
+    const argument = argv[index] ?? "";
     if (argument === "--quiet" || argument === "-q") {
       quiet = true;
+    } else if (argument === "--services" || argument.startsWith("--services=")) {
+      const value = argument === "--services" ? argv[(index += 1)] : argument.slice("--services=".length);
+      services = value === undefined ? undefined : parseServiceList(value);
+      if (services === undefined) {
+        throw new UsageError(`--services needs a comma-separated list of service names.\n${USAGE}`);
+      }
     } else {
       throw new UsageError(`Unknown argument '${argument}'.\n${USAGE}`);
     }
   }
-  return quiet;
+  return { quiet, ...(services === undefined ? {} : { services }) };
+}
+
+/** A selection naming a service the config does not have is a mistake, not an empty synth. */
+function checkServiceSelection(
+  selected: readonly string[],
+  configured: readonly { readonly name: string }[],
+  source: string,
+): void {
+  const names = new Set(configured.map((service) => service.name));
+  const unknown = selected.filter((name) => !names.has(name));
+  if (unknown.length > 0) {
+    throw new ConfigError(source === "--services" ? "command line" : "environment variables", [
+      {
+        field: source,
+        message: `names no configured service: ${unknown.join(", ")}; configured: ${[...names].join(", ")}`,
+      },
+    ]);
+  }
 }
 
 function report(error: unknown, context: SynthCommandContext, debug: boolean): number {

@@ -17,3 +17,4 @@ export * from "./tool-versions";
 export * from "./policy-rule-ids";
 export * from "./python-runtime";
 export * from "./image-signing";
+export * from "./stack-ids";

@@ -68,3 +68,9 @@ export const FIXED_TERRAFORM_VARIABLES = {
   development_redis_password: "the Redis password of the development stack",
   development_minio_root_password: "the MinIO password of the development stack",
 } as const satisfies Readonly<Record<string, string>>;
+
+/**
+ * The image pull Secret each environment's shared stack writes in its namespace and every
+ * service's pods of that environment name (the service stacks are applied after the shared one).
+ */
+export const REGISTRY_PULL_SECRET_NAME = "registry-credentials";

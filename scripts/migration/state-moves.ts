@@ -1,3 +1,4 @@
+import { clusterStackId, ENVIRONMENT_NAMES } from "../../lib/domain";
 import { terraformBlocks, type JsonObject } from "../../lib/terraform-json/terraform-json";
 
 /** A stack of a synthesized output, by id. */
@@ -43,8 +44,16 @@ function addressesOf(stack: StackJson): string[] {
  * suffix (`github` -> `github-orders-api`, `staging` -> `staging-orders-api`).
  */
 export function splitFrom(stack: string, candidate: string): boolean {
-  return candidate === stack || candidate.startsWith(`${stack}-`);
+  return candidate === stack || candidate.startsWith(`${stack}-`) || (EARLIER_IDS.get(candidate) ?? []).includes(stack);
 }
+
+/**
+ * Stacks that took over from stacks of another name: `cluster-<environment>` holds what was
+ * `<environment>-cluster`, and, before that, part of `<environment>`.
+ */
+const EARLIER_IDS = new Map<string, readonly string[]>(
+  ENVIRONMENT_NAMES.map((environment) => [clusterStackId(environment), [environment, `${environment}-cluster`]]),
+);
 
 /**
  * The state moves that take a deployment from the stacks of `before` to those of `after` without

@@ -1,7 +1,15 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { buildDeliveryApp, STACK_IDS, type DeliveryAppOptions } from "../../lib/app/app";
+import { buildDeliveryApp, type DeliveryAppOptions } from "../../lib/app/app";
+import {
+  clusterStackId,
+  DEVELOPMENT_STACK_ID,
+  ENVIRONMENT_NAMES,
+  environmentStackId,
+  githubStackId,
+  serviceEnvironmentStackId,
+} from "../../lib/domain";
 import { loadConfig, type DeliveryConfig } from "../../lib/config";
 import { settingsFromEnvironment } from "../../lib/app/settings";
 import { synthesizeAllOrNothing, type SynthAnnotation } from "../../lib/app/synth";
@@ -49,11 +57,23 @@ export function readSynthesizedStacks(outdir: string): SynthesizedStack[] {
   return readStacks(outdir).sort((a, b) => byDeploymentOrder(a.id, b.id));
 }
 
-/** The known stacks in deployment order (`github`, `staging`, `production`), any others after them by name. */
+/**
+ * Stacks in deployment order by their id's shape: every `github-<service>`, then per environment
+ * its shared stack and its `<environment>-<service>` stacks, then the cluster stacks, then
+ * `development`; anything else last; by name within each.
+ */
 export function byDeploymentOrder(a: string, b: string): number {
-  const rank = (id: string) => {
-    const index = (STACK_IDS as readonly string[]).indexOf(id);
-    return index === -1 ? STACK_IDS.length : index;
-  };
-  return rank(a) - rank(b) || a.localeCompare(b);
+  return deploymentRank(a) - deploymentRank(b) || a.localeCompare(b);
+}
+
+function deploymentRank(id: string): number {
+  if (id.startsWith(githubStackId(""))) return 0;
+  let rank = 1;
+  for (const environment of ENVIRONMENT_NAMES) {
+    if (id === environmentStackId(environment)) return rank;
+    if (id.startsWith(serviceEnvironmentStackId(environment, ""))) return rank + 1;
+    rank += 2;
+  }
+  if (ENVIRONMENT_NAMES.some((environment) => id === clusterStackId(environment))) return rank;
+  return id === DEVELOPMENT_STACK_ID ? rank + 1 : rank + 2;
 }

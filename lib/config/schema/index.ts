@@ -1,4 +1,11 @@
 import { serviceImageRepository } from "../../domain/oci-reference";
+import { ENVIRONMENT_NAMES } from "../../domain/environments";
+import {
+  githubStackId,
+  serviceEnvironmentStackId,
+  WORKSPACE_NAME_MAX_LENGTH,
+  workspaceName,
+} from "../../domain/stack-ids";
 import { z } from "zod";
 import { reportCanaryProblems } from "./canary";
 import { reportContainerProblems } from "./container";
@@ -63,7 +70,29 @@ const CROSS_FIELD_RULES: readonly ((config: RawDeliveryConfig, ctx: z.Refinement
   reportDevelopmentProblems,
   reportWorkloadProblems,
   reportCanaryProblems,
+  reportWorkspaceNameProblems,
 ];
+
+/** Every stack of a service has its own workspace, `<prefix>-<stack id>`; Terraform Cloud caps its length. */
+function reportWorkspaceNameProblems(config: RawDeliveryConfig, ctx: z.RefinementCtx): void {
+  const prefix = config.terraformCloud.workspacePrefix ?? config.services[0]?.name ?? "delivery";
+  config.services.forEach((service, index) => {
+    const stackIds = [
+      githubStackId(service.name),
+      ...ENVIRONMENT_NAMES.map((environment) => serviceEnvironmentStackId(environment, service.name)),
+    ];
+    const longest = stackIds
+      .map((id) => workspaceName(prefix, id))
+      .reduce((a, b) => (b.length > a.length ? b : a));
+    if (longest.length > WORKSPACE_NAME_MAX_LENGTH) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["services", index, "name"],
+        message: `gives the Terraform Cloud workspace '${longest}' (${longest.length} characters; at most ${WORKSPACE_NAME_MAX_LENGTH}): shorten the service name or set a shorter terraformCloud.workspacePrefix`,
+      });
+    }
+  });
+}
 
 function reportConfigProblems(config: RawDeliveryConfig, ctx: z.RefinementCtx): void {
   reportDuplicates(
