@@ -6,7 +6,7 @@ import * as fs from "node:fs";
 import nodeFs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { STACK_IDS } from "../../lib/app/app";
+import { STACK_IDS } from "../support/synth";
 import { NODE_FILE_SYSTEM, type OutputFileSystem } from "../../lib/app/output-directory";
 import { runSynthCommand, type SynthCommandContext } from "../../lib/app/synth-command";
 import { editedDefaultConfig, MINIMAL_CONFIG_TEXT } from "../support/config-text";

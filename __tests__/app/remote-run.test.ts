@@ -1,6 +1,6 @@
 import * as os from "node:os";
 import * as path from "node:path";
-import { workspaceName } from "../../stacks/state-backend";
+import { workspaceName } from "../../lib/domain";
 import { remoteRunProblems } from "../support/remote-run";
 import { loadDefaultConfig, PROJECT_ROOT, stackOf, synthesizeConfig } from "../support/synth";
 import type { TerraformJson } from "../../lib/terraform-json/terraform-json";

@@ -1,5 +1,5 @@
 import * as os from "node:os";
-import { DEPLOYED_STACK_IDS, STACK_IDS } from "../../lib/app/app";
+import { DEPLOYED_STACK_IDS, STACK_IDS } from "../support/synth";
 import * as path from "node:path";
 import { configWith } from "../support/config-text";
 import { loadDefaultConfig, stackOf, synthesizeConfig, synthesizeDefaultConfig } from "../support/synth";

@@ -2,7 +2,7 @@ import { execFileSync, spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { STACK_IDS } from "../../lib/app/app";
+import { STACK_IDS } from "../support/synth";
 import { editedDefaultConfig } from "../support/config-text";
 import { PROJECT_ROOT } from "../support/synth";
 import { filesUnder } from "../support/files";

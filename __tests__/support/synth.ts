@@ -1,7 +1,7 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { buildDeliveryApp, type DeliveryAppOptions } from "../../lib/app/app";
+import { buildDeliveryApp, deployedStackIds, stackIdsOf, type DeliveryAppOptions } from "../../lib/app/app";
 import { loadConfig, type DeliveryConfig } from "../../lib/config";
 import { synthesizeAllOrNothing, type SynthAnnotation } from "../../lib/app/synth";
 import { readSynthesizedStacks } from "../../lib/terraform-json/synthesized-output";
@@ -58,3 +58,9 @@ export function stackOf(app: SynthesizedApp, id: string): TerraformJson {
   }
   return stack;
 }
+
+/** Every stack id of the default config, in deployment order. */
+export const STACK_IDS: readonly string[] = stackIdsOf(loadDefaultConfig());
+
+/** The default config's stacks a pipeline deploys (not the cluster and development stacks). */
+export const DEPLOYED_STACK_IDS: readonly string[] = deployedStackIds(loadDefaultConfig());

@@ -4,7 +4,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { parse } from "yaml";
 import { CI_WORKFLOW_FILE, projectPipelineFiles, serviceWorkflowFiles } from "../../renderers/workflows";
-import { DEPLOYED_STACK_IDS } from "../../lib/app/app";
+import { DEPLOYED_STACK_IDS } from "../support/synth";
 import { notifyScript, TERMINAL_RUN_STATES, terraformCloudScript } from "../../renderers/workflows/repository-scripts";
 import { SCRIPTS_DIRECTORY, scriptTemplate } from "../../renderers/workflows/script-template";
 import { servicePipelineProps } from "../../stacks/github-stack";

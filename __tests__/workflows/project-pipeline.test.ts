@@ -2,7 +2,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { parse } from "yaml";
 import { PROJECT_WORKFLOW_PATH, projectPipelineFiles, projectWorkflow } from "../../renderers/workflows";
-import { DEPLOYED_STACK_IDS } from "../../lib/app/app";
+import { DEPLOYED_STACK_IDS } from "../support/synth";
 import { PROJECT_ROOT } from "../support/synth";
 import { actionlintFindings, actionValidatorErrors, hardeningProblems } from "../support/workflow-checks";
 
