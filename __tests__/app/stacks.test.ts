@@ -1,5 +1,5 @@
 import * as os from "node:os";
-import { DEPLOYED_STACK_IDS, STACK_IDS } from "../support/synth";
+import { DEPLOYED_STACK_IDS, STACK_IDS, groupOf } from "../support/synth";
 import * as path from "node:path";
 import { configWith } from "../support/config-text";
 import { loadDefaultConfig, stackOf, synthesizeConfig, synthesizeDefaultConfig } from "../support/synth";
@@ -34,7 +34,7 @@ describe("the synthesized app", () => {
   it("writes no credential: the GitHub App's comes from the environment, cluster and registry credentials from sensitive variables", () => {
     // An empty app_auth block: the provider reads GITHUB_APP_ID, GITHUB_APP_INSTALLATION_ID and
     // GITHUB_APP_PEM_FILE (github/provider.go:96-124 at v6.10.0).
-    expect(stackOf(app, "github").provider?.github).toEqual([{ owner: "acme-platform", app_auth: {} }]);
+    expect(groupOf(app, "github").provider?.github).toEqual([{ owner: "acme-platform", app_auth: {} }]);
     for (const id of ["staging", "production"]) {
       const stack = stackOf(app, id);
       expect(stack.provider?.kubernetes).toEqual([
@@ -108,7 +108,7 @@ describe("the synthesized app", () => {
     const several = synthesizeConfig(
       configWith([["services", 1], { name: "billing-api" }], [["services", 2], { name: "search-api" }]),
     );
-    const repositories = resourcesOf(stackOf(several, "github"), "github_repository").map((r) => r.body.name);
+    const repositories = resourcesOf(groupOf(several, "github"), "github_repository").map((r) => r.body.name);
     expect(repositories).toEqual(expect.arrayContaining(["orders-api", "billing-api", "search-api"]));
     for (const id of ["staging", "production"]) {
       const environments = resourcesOf(stackOf(several, id), "github_repository_environment").map(
@@ -145,7 +145,7 @@ describe("Terraform Cloud", () => {
     const custom = synthesizeConfig(configWith([["terraformCloud", "workspacePrefix"], "shop"]), {
       terraformCloud: { organization: "acme", hostname: "tfe.example.com" },
     });
-    expect(stackOf(custom, "staging").terraform.cloud).toEqual({
+    expect(groupOf(custom, "staging").terraform.cloud).toEqual({
       hostname: "tfe.example.com",
       organization: "acme",
       workspaces: { name: "shop-staging" },

@@ -1,7 +1,7 @@
 import { parseDocument } from "yaml";
 import { derivedTerraformVariableNames } from "../../lib/config/derived-names";
 import { configWith, editedDefaultConfig } from "../support/config-text";
-import { stackOf, synthesizeConfig } from "../support/synth";
+import { synthesizeConfig, groupOf } from "../support/synth";
 import { resourcesOf } from "../../lib/terraform-json/terraform-json";
 
 // The collision checks derive names the way the stacks do; these tests hold the two together.
@@ -20,7 +20,7 @@ describe("names the collision checks derive", () => {
   });
 
   it("include every Service name of a blue-green environment: the service's and one per colour", () => {
-    const names = resourcesOf(stackOf(app, "production"), "kubernetes_service_v1").map(
+    const names = resourcesOf(groupOf(app, "production"), "kubernetes_service_v1").map(
       (service) => (service.body.metadata as { name: string }).name,
     );
     expect(names.sort()).toEqual(

@@ -1,5 +1,5 @@
 import { configWith } from "../support/config-text";
-import { stackOf, synthesizeConfig } from "../support/synth";
+import { synthesizeConfig, groupOf } from "../support/synth";
 import { jsonText, dataSourcesOf, resourcesOf } from "../../lib/terraform-json/terraform-json";
 
 // The governance options away from their defaults, in one synthesized app.
@@ -16,8 +16,8 @@ const app = synthesizeConfig(
     [["environments", "production", "deployFrom", "releaseTags"], true],
   ),
 );
-const github = stackOf(app, "github");
-const production = stackOf(app, "production");
+const github = groupOf(app, "github");
+const production = groupOf(app, "production");
 
 const rulesetsOf = (repository: string) =>
   resourcesOf(github, "github_repository_ruleset").filter((block) => block.name.startsWith(`${repository}-`));

@@ -1,7 +1,7 @@
 import { pipelineSecrets, requiredStatusChecks } from "../../renderers/workflows";
 import { servicePipelineProps } from "../../stacks/github-stack";
 import { DERIVED_ENVIRONMENT_VARIABLES } from "../../lib/domain";
-import { loadDefaultConfig, stackOf, synthesizeDefaultConfig } from "../support/synth";
+import { loadDefaultConfig, stackOf, synthesizeDefaultConfig, groupOf } from "../support/synth";
 import {
   jsonText,
   dataSourcesOf,
@@ -39,9 +39,9 @@ const savedEnvironment = { ...process.env };
 Object.assign(process.env, SECRET_VALUES, { GITHUB_TOKEN: "leak-canary-github-token" });
 const app = synthesizeDefaultConfig();
 process.env = savedEnvironment;
-const github = stackOf(app, "github");
-const staging = stackOf(app, "staging");
-const production = stackOf(app, "production");
+const github = groupOf(app, "github");
+const staging = groupOf(app, "staging");
+const production = groupOf(app, "production");
 
 /** `${github_repository.x.name}` -> the block it references. */
 function referenced(stack: TerraformJson, reference: unknown): Block {

@@ -6,7 +6,7 @@ import { configWith } from "../support/config-text";
 import { KUBERNETES_RESOURCE_KINDS, kubernetesObjectsOf, objectsOfKind } from "../support/kubernetes-objects";
 import { schemaErrors } from "../support/kubernetes-schemas";
 import { restrictedProfileViolations } from "../support/pod-security";
-import { stackOf, synthesizeConfig, synthesizeDefaultConfig } from "../support/synth";
+import { stackOf, synthesizeConfig, synthesizeDefaultConfig, groupOf } from "../support/synth";
 
 // The other shape of every switch: several services, production rolling and staging blue-green,
 // a service without secrets or pre-stop hook, no egress endpoints, no quota.
@@ -109,12 +109,12 @@ describe("the variant configuration", () => {
       "orders-api-green",
     ]);
     expect(
-      Object.keys(stackOf(variant, "staging").variable ?? {}).filter((name) => name.endsWith("_active_color")),
+      Object.keys(groupOf(variant, "staging").variable ?? {}).filter((name) => name.endsWith("_active_color")),
     ).toEqual(["billing_api_active_color", "orders_api_active_color"]);
   });
 
   it("gives a service without secrets no Secret, and one with drainSeconds 0 no pre-stop hook", () => {
-    const objects = kubernetesObjectsOf(stackOf(variant, "production"));
+    const objects = kubernetesObjectsOf(groupOf(variant, "production"));
     expect(objects.map(({ object }) => `${object.kind}/${object.metadata.name ?? ""}`)).not.toContain(
       "Secret/billing-api-secrets",
     );
@@ -126,7 +126,7 @@ describe("the variant configuration", () => {
   });
 
   it("writes no external egress policy when no endpoint is configured", () => {
-    const names = kubernetesObjectsOf(stackOf(variant, "staging")).map(({ object }) => object.metadata.name);
+    const names = kubernetesObjectsOf(groupOf(variant, "staging")).map(({ object }) => object.metadata.name);
     expect(names).not.toContain("allow-external-egress");
     expect(names).toEqual(expect.arrayContaining(["default-deny", "allow-dns"]));
   });

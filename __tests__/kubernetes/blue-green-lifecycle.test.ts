@@ -1,5 +1,5 @@
 import { activeColorVariableName, imageVariableName, replicaFloorVariableName } from "../../lib/domain";
-import { stackOf, synthesizeDefaultConfig } from "../support/synth";
+import { stackOf, synthesizeDefaultConfig, groupOf } from "../support/synth";
 import { evaluateWorkload, type EvaluatedWorkload } from "../support/workload-evaluation";
 
 const SERVICE = "orders-api";
@@ -161,14 +161,14 @@ describe("production blue-green over bootstrap, three releases and a rollback (t
     ["a repository reference", `${REPOSITORY}:1.0`],
     ["a short digest", "sha256:abc"],
   ])("rejects %s in a colour's image variable at plan time", (_, value) => {
-    const result = evaluateWorkload(stackOf(app, "production"), SERVICE, {
+    const result = evaluateWorkload(groupOf(app, "production"), SERVICE, {
       [imageVariableName(SERVICE, "blue")]: value,
     });
     expect(result).toEqual({ error: expect.stringContaining("tags are not accepted") as unknown });
   });
 
   it("rejects a colour other than blue or green at plan time", () => {
-    const result = evaluateWorkload(stackOf(app, "production"), SERVICE, {
+    const result = evaluateWorkload(groupOf(app, "production"), SERVICE, {
       [activeColorVariableName(SERVICE)]: "main",
     });
     expect(result).toEqual({ error: expect.stringContaining("must be") as unknown });

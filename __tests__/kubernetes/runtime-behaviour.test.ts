@@ -9,7 +9,7 @@ import { gracefulShutdownSeconds, SHUTDOWN_MARGIN_SECONDS } from "../../lib/doma
 import { configWith, type ConfigEdit } from "../support/config-text";
 import { kubernetesObjectsOf, objectsOfKind, type KubernetesObject } from "../support/kubernetes-objects";
 import { schemaErrors } from "../support/kubernetes-schemas";
-import { stackOf, synthesizeConfig, synthesizeDefaultConfig, type SynthesizedApp } from "../support/synth";
+import { stackOf, synthesizeConfig, synthesizeDefaultConfig, type SynthesizedApp, groupOf } from "../support/synth";
 import { resourcesOf, type TerraformJson } from "../../lib/terraform-json/terraform-json";
 
 const app = synthesizeDefaultConfig();
@@ -60,7 +60,7 @@ describe("shutdown timing", () => {
       ];
       const synthesized = variant(...edits);
       for (const deployment of objectsOfKind<IDeployment>(
-        kubernetesObjectsOf(stackOf(synthesized, "staging")),
+        kubernetesObjectsOf(groupOf(synthesized, "staging")),
         "Deployment",
       )) {
         const pod = deployment.spec?.template.spec;
@@ -82,7 +82,7 @@ describe("shutdown timing", () => {
 
   it("calls an app-implemented drain endpoint only when drainPath opts in, telling it the seconds", () => {
     const synthesized = variant([["services", 0, "shutdown", "drainPath"], "/drain"]);
-    const [deployment] = objectsOfKind<IDeployment>(kubernetesObjectsOf(stackOf(synthesized, "staging")), "Deployment");
+    const [deployment] = objectsOfKind<IDeployment>(kubernetesObjectsOf(groupOf(synthesized, "staging")), "Deployment");
     expect(deployment?.spec?.template.spec?.containers[0]?.lifecycle?.preStop).toEqual({
       httpGet: {
         path: "/drain",
@@ -134,7 +134,7 @@ describe("availability", () => {
 
 describe("DNS egress", () => {
   const dnsPeers = (synthesized: SynthesizedApp) =>
-    objectsOfKind<INetworkPolicy>(kubernetesObjectsOf(stackOf(synthesized, "production")), "NetworkPolicy").find(
+    objectsOfKind<INetworkPolicy>(kubernetesObjectsOf(groupOf(synthesized, "production")), "NetworkPolicy").find(
       (policy) => policy.metadata?.name === "allow-dns",
     )?.spec?.egress;
 
@@ -211,10 +211,10 @@ describe("routing", () => {
   });
 
   it("sends the route to the Service whose selector the blue-green switch sets, not to a colour", () => {
-    const service = objectsOfKind<IService>(kubernetesObjectsOf(stackOf(app, "production")), "Service").find(
+    const service = objectsOfKind<IService>(kubernetesObjectsOf(groupOf(app, "production")), "Service").find(
       (candidate) => candidate.metadata?.name === SERVICE,
     );
-    const raw = resourcesOf(stackOf(app, "production"), "kubernetes_service_v1").find(
+    const raw = resourcesOf(groupOf(app, "production"), "kubernetes_service_v1").find(
       (block) => (block.body.metadata as { name: string }).name === SERVICE,
     );
     expect(service?.spec?.ports).toEqual([{ name: "http", port: 80, targetPort: "http", protocol: "TCP" }]);
@@ -229,7 +229,7 @@ describe("routing", () => {
       { "gateway.networking.k8s.io/gateway-name": "public" },
     ]);
     const policy = objectsOfKind<INetworkPolicy>(
-      kubernetesObjectsOf(stackOf(labelled, "production")),
+      kubernetesObjectsOf(groupOf(labelled, "production")),
       "NetworkPolicy",
     ).find((candidate) => candidate.metadata?.name === `${SERVICE}-ingress`);
     expect(policy?.spec?.ingress).toEqual([
@@ -261,7 +261,7 @@ describe("routing", () => {
         tls: { clusterIssuer: "letsencrypt" },
       },
     ]);
-    const ingress = objectsOfKind<IIngress>(kubernetesObjectsOf(stackOf(ingressApp, "production")), "Ingress")[0];
+    const ingress = objectsOfKind<IIngress>(kubernetesObjectsOf(groupOf(ingressApp, "production")), "Ingress")[0];
 
     it("routes the host with TLS from a cert-manager issuer into the <service>-tls Secret", () => {
       expect(ingress?.metadata?.annotations).toEqual({ "cert-manager.io/cluster-issuer": "letsencrypt" });
@@ -290,21 +290,21 @@ describe("routing", () => {
           tls: { secretName: "wildcard" },
         },
       ]);
-      const [object] = objectsOfKind<IIngress>(kubernetesObjectsOf(stackOf(named, "production")), "Ingress");
+      const [object] = objectsOfKind<IIngress>(kubernetesObjectsOf(groupOf(named, "production")), "Ingress");
       expect(object?.spec?.tls).toEqual([{ hosts: ["orders.example.com"], secretName: "wildcard" }]);
       expect(object?.metadata?.annotations).toBeUndefined();
     });
 
     it("admits the ingress controller's namespace and grants the deployer Ingresses instead of HTTPRoutes", () => {
       const policy = objectsOfKind<INetworkPolicy>(
-        kubernetesObjectsOf(stackOf(ingressApp, "production")),
+        kubernetesObjectsOf(groupOf(ingressApp, "production")),
         "NetworkPolicy",
       ).find((candidate) => candidate.metadata?.name === `${SERVICE}-ingress`);
       expect(policy?.spec?.ingress?.[0]?.from).toEqual([
         { namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "traefik" } } },
       ]);
       expect(grantedResources(stackOf(ingressApp, "production-cluster"))).toEqual(
-        writtenResources(stackOf(ingressApp, "production")),
+        writtenResources(groupOf(ingressApp, "production")),
       );
     });
   });

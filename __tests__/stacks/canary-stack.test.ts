@@ -2,14 +2,14 @@ import * as path from "node:path";
 import { loadConfig } from "../../lib/config";
 import { resourcesOf } from "../../lib/terraform-json/terraform-json";
 import { flaggerObject, flaggerObjectsOf, flaggerSchemaErrors } from "../support/flagger";
-import { PROJECT_ROOT, stackOf, synthesizeConfig } from "../support/synth";
+import { PROJECT_ROOT, stackOf, synthesizeConfig, groupOf } from "../support/synth";
 
 // config/examples/canary.yaml synthesized as `npm run synth` does (guardrails included: a finding
 // of severity error fails the synth).
 const config = loadConfig(path.join(PROJECT_ROOT, "config/examples/canary.yaml"));
 const app = synthesizeConfig(config);
-const production = stackOf(app, "production");
-const staging = stackOf(app, "staging");
+const production = groupOf(app, "production");
+const staging = groupOf(app, "staging");
 
 const namesOf = (stack: typeof production, type: string) =>
   resourcesOf(stack, type).map((block) => {

@@ -1,5 +1,5 @@
 import { configWith } from "../support/config-text";
-import { stackOf, synthesizeConfig, synthesizeDefaultConfig } from "../support/synth";
+import { stackOf, synthesizeConfig, synthesizeDefaultConfig, groupOf } from "../support/synth";
 import { stringsIn } from "../../lib/terraform-json/terraform-json";
 import { evaluateWorkload } from "../support/workload-evaluation";
 
@@ -10,10 +10,10 @@ describe("images in the environment stacks", () => {
   const app = synthesizeDefaultConfig();
 
   it("gives staging one image variable and production one per colour", () => {
-    expect(Object.keys(stackOf(app, "staging").variable ?? {}).filter((name) => name.includes("image"))).toEqual([
+    expect(Object.keys(groupOf(app, "staging").variable ?? {}).filter((name) => name.includes("image"))).toEqual([
       "orders_api_image",
     ]);
-    expect(Object.keys(stackOf(app, "production").variable ?? {}).filter((name) => name.includes("image"))).toEqual([
+    expect(Object.keys(groupOf(app, "production").variable ?? {}).filter((name) => name.includes("image"))).toEqual([
       "orders_api_image_blue",
       "orders_api_image_green",
     ]);
@@ -52,7 +52,7 @@ describe("a bootstrap digest in the configuration", () => {
   );
 
   it("runs on both colours while their variables are empty, and a passed digest replaces it on one colour only", () => {
-    const production = stackOf(app, "production");
+    const production = groupOf(app, "production");
     expect(evaluateWorkload(production, "orders-api", {})).toMatchObject({
       deployments: {
         blue: { exists: true, image: `ghcr.io/acme-platform/orders-api@${DIGEST}` },
@@ -68,7 +68,7 @@ describe("a bootstrap digest in the configuration", () => {
   });
 
   it("runs in staging while its variable is empty", () => {
-    expect(evaluateWorkload(stackOf(app, "staging"), "orders-api", {})).toMatchObject({
+    expect(evaluateWorkload(groupOf(app, "staging"), "orders-api", {})).toMatchObject({
       deployments: { main: { exists: true, image: `ghcr.io/acme-platform/orders-api@${DIGEST}` } },
     });
   });

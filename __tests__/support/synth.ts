@@ -64,3 +64,48 @@ export const STACK_IDS: readonly string[] = stackIdsOf(loadDefaultConfig());
 
 /** The default config's stacks a pipeline deploys (not the cluster and development stacks). */
 export const DEPLOYED_STACK_IDS: readonly string[] = deployedStackIds(loadDefaultConfig());
+
+/** The stacks of one part of the layout: every `github-<service>`, or an environment's shared and service stacks. */
+export type StackGroup = "github" | "staging" | "production";
+
+/** Whether a stack id belongs to a group (`github-orders-api` to github; `staging`, `staging-orders-api` to staging). */
+export function inGroup(id: string, group: StackGroup): boolean {
+  return group === "github" ? id.startsWith("github-") : id === group || id.startsWith(`${group}-`);
+}
+
+/**
+ * One view of a group's stacks, for tests of what a part of the layout deploys as a whole: their
+ * resources, data sources, variables and outputs side by side (addresses are unique within a
+ * group; the same data source in several service stacks is one entry), the first stack's
+ * `terraform` and `provider` blocks. Tests of one stack's own settings read `stackOf`.
+ */
+export function groupOf(app: SynthesizedApp, group: StackGroup): TerraformJson {
+  const ids = Object.keys(app.stacks).filter((id) => inGroup(id, group));
+  if (ids.length === 0) {
+    throw new Error(`no stack of group '${group}'; stacks: ${Object.keys(app.stacks).join(", ")}`);
+  }
+  const merged: Record<string, unknown> = {};
+  for (const id of ids) {
+    const stack = app.stacks[id] as unknown as Record<string, unknown>;
+    for (const [key, value] of Object.entries(stack)) {
+      if (key === "resource" || key === "data") {
+        const byType = (merged[key] ?? {}) as Record<string, Record<string, unknown>>;
+        for (const [type, byName] of Object.entries(value as Record<string, Record<string, unknown>>)) {
+          byType[type] = { ...byType[type], ...byName };
+        }
+        merged[key] = byType;
+      } else if (Array.isArray(value)) {
+        merged[key] = [...((merged[key] as unknown[] | undefined) ?? []), ...value];
+      } else if (key === "variable" || key === "output" || key === "locals" || key === "provider") {
+        // The first stack's provider configuration of a type stands for the group's.
+        merged[key] =
+          key === "provider"
+            ? { ...(value as Record<string, unknown>), ...(merged[key] as Record<string, unknown> | undefined) }
+            : { ...(merged[key] as Record<string, unknown> | undefined), ...(value as Record<string, unknown>) };
+      } else if (!(key in merged)) {
+        merged[key] = value;
+      }
+    }
+  }
+  return merged as unknown as TerraformJson;
+}

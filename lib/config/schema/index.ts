@@ -81,9 +81,7 @@ function reportWorkspaceNameProblems(config: RawDeliveryConfig, ctx: z.Refinemen
       githubStackId(service.name),
       ...ENVIRONMENT_NAMES.map((environment) => serviceEnvironmentStackId(environment, service.name)),
     ];
-    const longest = stackIds
-      .map((id) => workspaceName(prefix, id))
-      .reduce((a, b) => (b.length > a.length ? b : a));
+    const longest = stackIds.map((id) => workspaceName(prefix, id)).reduce((a, b) => (b.length > a.length ? b : a));
     if (longest.length > WORKSPACE_NAME_MAX_LENGTH) {
       ctx.addIssue({
         code: "custom",
