@@ -16,6 +16,7 @@ const [service] = config.services;
 if (service === undefined) {
   throw new Error("the default config lists a service");
 }
+const serviceName = service.name;
 
 /**
  * The API objects an environment deploys (its shared stack and the service's stack together), the
@@ -24,7 +25,7 @@ if (service === undefined) {
 function environment(id: (typeof ENVIRONMENT_NAMES)[number]) {
   const stack = groupOf(app, id);
   const shared = stackOf(app, environmentStackId(id));
-  const own = stackOf(app, serviceEnvironmentStackId(id, service.name));
+  const own = stackOf(app, serviceEnvironmentStackId(id, serviceName));
   const objects = kubernetesObjectsOf(stack);
   const deployments = objectsOfKind<IDeployment>(objects, "Deployment");
   const podSpecs = deployments.map((deployment) => deployment.spec?.template.spec as IPodSpec);
