@@ -1,4 +1,10 @@
-import { activeColorVariableName, imageVariableName, replicaFloorVariableName } from "../../lib/domain";
+import {
+  activeColorVariableName,
+  imageVariableName,
+  replicaFloorVariableName,
+  serviceEnvironmentStackId,
+  type EnvironmentName,
+} from "../../lib/domain";
 import { stackOf, synthesizeDefaultConfig, groupOf } from "../support/synth";
 import { evaluateWorkload, type EvaluatedWorkload } from "../support/workload-evaluation";
 
@@ -9,9 +15,13 @@ const [D1, D2, D3] = [digest("1"), digest("2"), digest("3")];
 
 const app = synthesizeDefaultConfig();
 
-/** Evaluates the stack's expressions with terraform for the variables a step leaves behind. */
-function plan(stackId: string, variables: Readonly<Record<string, string>>): EvaluatedWorkload {
-  const result = evaluateWorkload(stackOf(app, stackId), SERVICE, variables);
+/**
+ * Evaluates, with terraform, the expressions of the service's stack of an environment (the stack
+ * its deploy jobs plan, on workspace `<prefix>-<environment>-<service>`) for the variables a step
+ * leaves behind.
+ */
+function plan(environment: EnvironmentName, variables: Readonly<Record<string, string>>): EvaluatedWorkload {
+  const result = evaluateWorkload(stackOf(app, serviceEnvironmentStackId(environment, SERVICE)), SERVICE, variables);
   if ("error" in result) {
     throw new Error(`terraform rejected the variables ${JSON.stringify(variables)}:\n${result.error}`);
   }
@@ -84,9 +94,9 @@ describe("production blue-green over bootstrap, three releases and a rollback (t
   const registry = new Registry();
   const pipeline = new BlueGreenPipeline("blue");
 
-  it("looks up no tag in any environment stack, so no plan can follow a moving tag", () => {
-    for (const id of ["staging", "production"]) {
-      expect(stackOf(app, id).data?.docker_registry_image).toBeUndefined();
+  it("looks up no tag in any stack of either environment, so no plan can follow a moving tag", () => {
+    for (const group of ["staging", "production"] as const) {
+      expect(groupOf(app, group).data?.docker_registry_image).toBeUndefined();
     }
   });
 
@@ -161,14 +171,14 @@ describe("production blue-green over bootstrap, three releases and a rollback (t
     ["a repository reference", `${REPOSITORY}:1.0`],
     ["a short digest", "sha256:abc"],
   ])("rejects %s in a colour's image variable at plan time", (_, value) => {
-    const result = evaluateWorkload(groupOf(app, "production"), SERVICE, {
+    const result = evaluateWorkload(stackOf(app, serviceEnvironmentStackId("production", SERVICE)), SERVICE, {
       [imageVariableName(SERVICE, "blue")]: value,
     });
     expect(result).toEqual({ error: expect.stringContaining("tags are not accepted") as unknown });
   });
 
   it("rejects a colour other than blue or green at plan time", () => {
-    const result = evaluateWorkload(groupOf(app, "production"), SERVICE, {
+    const result = evaluateWorkload(stackOf(app, serviceEnvironmentStackId("production", SERVICE)), SERVICE, {
       [activeColorVariableName(SERVICE)]: "main",
     });
     expect(result).toEqual({ error: expect.stringContaining("must be") as unknown });

@@ -47,7 +47,12 @@ export function evaluateWorkload(
   const ofService = (body: Record<string, unknown>) =>
     record(first(body.metadata).labels)["app.kubernetes.io/name"] === serviceName;
 
-  for (const deployment of resourcesOf(stack, "kubernetes_deployment_v1").filter(({ body }) => ofService(body))) {
+  const deployments = resourcesOf(stack, "kubernetes_deployment_v1").filter(({ body }) => ofService(body));
+  if (deployments.length === 0) {
+    // A stack without the service's workload (a shared or cluster stack) has nothing to evaluate.
+    throw new Error(`no Deployment of ${serviceName} in the stack: evaluate the stack that holds its workload`);
+  }
+  for (const deployment of deployments) {
     const color = record(first(deployment.body.metadata).labels)[COLOR_LABEL];
     const key = typeof color === "string" ? color : "main";
     const name = first(deployment.body.metadata).name;
