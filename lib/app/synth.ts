@@ -57,7 +57,7 @@ export function inReportOrder(annotations: readonly SynthAnnotation[]): SynthAnn
 
 /** What a synth reports as it goes: one call per finished stage. */
 export interface SynthProgress {
-  /** The app and its stacks were constructed. */
+  /** The app and its stacks were constructed; for a staged app, the number of stacks it will build is known. */
   readonly built?: (stacks: number) => void;
   /** A stack was synthesized (its guardrails included) and written to the scratch directory. */
   readonly stack?: (id: string, milliseconds: number, guardrailMilliseconds: number) => void;
