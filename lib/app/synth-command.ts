@@ -101,6 +101,7 @@ export async function runSynthCommand(context: SynthCommandContext): Promise<num
       {
         env: context.env,
         fileSystem: context.fileSystem,
+        partial: services !== undefined,
         progress: {
           built: (stacks) => {
             // Each stack is built as it is written, one service at a time (stageDeliveryApp).
