@@ -1,5 +1,5 @@
 import { ConfigError, formatConfigWarning, readConfig } from "../config";
-import { buildDeliveryApp } from "./app";
+import { stageDeliveryApp } from "./app";
 import { ToolError } from "./binary-version-checks";
 import { OutputError, type OutputFileSystem } from "./output-directory";
 import { parseServiceList, settingsFromEnvironment } from "./settings";
@@ -91,7 +91,7 @@ export async function runSynthCommand(context: SynthCommandContext): Promise<num
     stageStarted = performance.now();
     const result = await synthesizeInStages(
       (outdir) =>
-        buildDeliveryApp(config, {
+        stageDeliveryApp(config, {
           outdir,
           terraformCloud: settings.terraformCloud,
           ...(services === undefined ? {} : { services }),
@@ -101,9 +101,11 @@ export async function runSynthCommand(context: SynthCommandContext): Promise<num
       {
         env: context.env,
         fileSystem: context.fileSystem,
+        partial: services !== undefined,
         progress: {
           built: (stacks) => {
-            progress(`built ${stacks} stacks (${seconds(performance.now() - stageStarted)})`);
+            // Each stack is built as it is written, one service at a time (stageDeliveryApp).
+            progress(`${stacks} stacks to build and write (${seconds(performance.now() - stageStarted)})`);
           },
           stack: (id, milliseconds, guardrails) => {
             progress(`stack ${id} (${seconds(milliseconds)}, guardrails ${seconds(guardrails)})`);
