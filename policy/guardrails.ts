@@ -29,6 +29,11 @@ export interface GuardrailsProps {
    */
   readonly productionStacks?: readonly string[];
   /**
+   * How many stacks the aspect guards: once it has checked that many, it reports the suppressions
+   * that matched nothing. @default the app's stacks when it checks its first one
+   */
+  readonly stackCount?: number;
+  /**
    * Whether a suppression that matches no finding is reported once every stack was checked; off
    * when only some stacks are built (a suppression may be for a stack left out).
    * @default true
@@ -61,16 +66,19 @@ export class Guardrails implements IAspect {
   private readonly productionStacks: ReadonlySet<string>;
   private readonly reported = new Set<string>();
   private readonly usedSuppressions = new Set<PolicySuppression>();
-  private readonly visitedStacks = new Set<TerraformStack>();
+  /** Paths of the stacks checked so far (paths, not stacks: a checked stack may be let go). */
+  private readonly visitedStacks = new Set<string>();
+  private readonly stackCount?: number;
   private unusedSuppressionsReported = false;
   private readonly reportsUnusedSuppressions: boolean;
-  private guardedStacks?: readonly IConstruct[];
+  private guardedStacks?: number;
 
   constructor(props: GuardrailsProps = {}) {
     this.rules = props.rules ?? POLICY_RULES;
     this.suppressions = props.suppressions ?? [];
     this.productionStacks = new Set(props.productionStacks ?? ["production"]);
     this.reportsUnusedSuppressions = props.reportUnusedSuppressions ?? true;
+    this.stackCount = props.stackCount;
     const ids = new Set<string>(this.rules.map((rule) => rule.id));
     this.suppressions.forEach((suppression, index) => {
       if (!ids.has(suppression.rule)) {
@@ -119,7 +127,7 @@ export class Guardrails implements IAspect {
         annotate(node, finding.rule.severity, formatFinding(finding));
       }
     }
-    this.visitedStacks.add(node);
+    this.visitedStacks.add(node.node.path);
     if (this.reportsUnusedSuppressions) {
       this.reportUnusedSuppressions(node);
     }
@@ -147,14 +155,13 @@ export class Guardrails implements IAspect {
    * the last of them.
    */
   private reportUnusedSuppressions(stack: TerraformStack): void {
-    // The stacks are the app's children; found once, not per stack (a fleet has thousands).
-    this.guardedStacks ??= stack.node.root.node.children.filter(
-      (construct) => TerraformStack.isStack(construct) && Aspects.of(construct).all.includes(this),
-    );
-    if (
-      this.unusedSuppressionsReported ||
-      this.guardedStacks.some((construct) => !this.visitedStacks.has(construct as TerraformStack))
-    ) {
+    // The stacks are the app's children; counted once, not per stack (a fleet has thousands).
+    this.guardedStacks ??=
+      this.stackCount ??
+      stack.node.root.node.children.filter(
+        (construct) => TerraformStack.isStack(construct) && Aspects.of(construct).all.includes(this),
+      ).length;
+    if (this.unusedSuppressionsReported || this.visitedStacks.size < this.guardedStacks) {
       return;
     }
     this.unusedSuppressionsReported = true;

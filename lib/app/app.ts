@@ -1,10 +1,11 @@
-import { App, Aspects, TerraformStack } from "cdktf";
+import { App, Aspects, type TerraformStack } from "cdktf";
 import { Guardrails } from "../../policy";
 import { ClusterStack } from "../../stacks/cluster-stack";
 import { DevelopmentStack } from "../../stacks/development-stack";
 import { EnvironmentStack, ServiceEnvironmentStack } from "../../stacks/environment-stack";
 import { GithubStack } from "../../stacks/github-stack";
 import type { StateBackend } from "../../stacks/state-backend";
+import { markTokenRegistry } from "./token-map-release";
 import type { DeliveryConfig, ServiceConfig } from "../config";
 import {
   clusterStackId,
@@ -40,23 +41,31 @@ export interface StackEntry {
 }
 
 /**
- * Every stack of a config, in deployment order: each service's repository, then per environment
- * its shared stack and each service's stack in it, then the cluster stacks, then `development`.
- * `services` narrows the per-service stacks to those services; the shared stacks are always there,
- * built from the whole config, so a narrowed synth writes them exactly as a full one does.
+ * Every stack of a config, in an order that deploys: the cluster stacks (namespaces first), each
+ * environment's shared stack, then service by service its repository and its stack in each
+ * environment, then `development`. Each service's stacks are adjacent, so a synth can write one
+ * service at a time and let it go (`stageDeliveryApp`). `services` narrows the per-service stacks
+ * to those services; the shared stacks are always there, built from the whole config, so a
+ * narrowed synth writes them exactly as a full one does.
  */
 export function stackEntries(config: DeliveryConfig, services?: readonly string[]): StackEntry[] {
   const selected = selectedServices(config, services);
   return [
-    ...selected.map((service) => ({
-      id: githubStackId(service.name),
-      kind: "github" as const,
-      service: service.name,
+    ...ENVIRONMENT_NAMES.map((environment) => ({
+      id: clusterStackId(environment),
+      kind: "cluster" as const,
+      environment,
       dependencies: [],
     })),
-    ...ENVIRONMENT_NAMES.flatMap((environment) => [
-      { id: environmentStackId(environment), kind: "environment" as const, environment, dependencies: [] },
-      ...selected.map((service) => ({
+    ...ENVIRONMENT_NAMES.map((environment) => ({
+      id: environmentStackId(environment),
+      kind: "environment" as const,
+      environment,
+      dependencies: [],
+    })),
+    ...selected.flatMap((service) => [
+      { id: githubStackId(service.name), kind: "github" as const, service: service.name, dependencies: [] },
+      ...ENVIRONMENT_NAMES.map((environment) => ({
         id: serviceEnvironmentStackId(environment, service.name),
         kind: "service-environment" as const,
         environment,
@@ -64,12 +73,6 @@ export function stackEntries(config: DeliveryConfig, services?: readonly string[
         dependencies: [environmentStackId(environment), githubStackId(service.name)],
       })),
     ]),
-    ...ENVIRONMENT_NAMES.map((environment) => ({
-      id: clusterStackId(environment),
-      kind: "cluster" as const,
-      environment,
-      dependencies: [],
-    })),
     { id: DEVELOPMENT_STACK_ID, kind: "development" as const, dependencies: [] },
   ];
 }
@@ -117,6 +120,38 @@ export interface DeliveryAppOptions {
 
 /** Builds every stack from a validated configuration. Reads no file and no environment variable. */
 export function buildDeliveryApp(config: DeliveryConfig, options: DeliveryAppOptions = {}): App {
+  const staged = stageDeliveryApp(config, { ...options, release: false });
+  for (const _stack of staged.stacks) {
+    // Every stack stays in the tree.
+  }
+  return staged.app;
+}
+
+/** An app whose stacks are built one at a time, as they are iterated. */
+export interface StagedDeliveryApp {
+  readonly app: App;
+  /** How many stacks `stacks` yields. */
+  readonly count: number;
+  /**
+   * Builds and yields each stack in `stackEntries` order. With `release`, when iteration moves on
+   * from a service's last stack, that service's stacks leave the tree and their tokens are
+   * forgotten: synthesize each stack before asking for the next.
+   */
+  readonly stacks: Iterable<TerraformStack>;
+}
+
+export interface StagedDeliveryAppOptions extends DeliveryAppOptions {
+  /** Let each service's stacks go once iteration has moved past them. @default true */
+  readonly release?: boolean;
+}
+
+/**
+ * The app of `buildDeliveryApp`, built lazily. The synth command writes each stack as it is
+ * built and releases each service once written, so memory holds the shared stacks and one
+ * service, whatever the size of the fleet; the output is byte-identical to a synth of the whole
+ * tree (`__tests__/app/staged-synth.test.ts`).
+ */
+export function stageDeliveryApp(config: DeliveryConfig, options: StagedDeliveryAppOptions = {}): StagedDeliveryApp {
   // skipBackendValidation: cdktf would otherwise warn about local state; the backend is explicit.
   // stackTraces: annotations are copied into manifest.json, and traces hold this machine's paths.
   const app = new App({ outdir: options.outdir, skipBackendValidation: true, stackTraces: false });
@@ -124,30 +159,47 @@ export function buildDeliveryApp(config: DeliveryConfig, options: DeliveryAppOpt
     ? { kind: "cloud", ...options.terraformCloud, workspacePrefix: config.terraformCloud.workspacePrefix }
     : { kind: "local" };
   const entries = stackEntries(config, options.services);
-  const stacks = new Map<string, TerraformStack>();
-  const services = new Map(config.services.map((service) => [service.name, service]));
-  for (const entry of entries) {
-    const service = entry.service === undefined ? undefined : services.get(entry.service);
-    const stack = buildStack(app, entry, { config, service, backend });
-    for (const dependency of entry.dependencies) {
-      const before = stacks.get(dependency);
-      // Recorded in manifest.json for `cdktf deploy` ordering; no Terraform reference between them.
-      if (before !== undefined) stack.addDependency(before);
-    }
-    stacks.set(entry.id, stack);
-  }
-
   // The guardrails check every stack's synthesized JSON; an error finding fails synth.
   const guardrails = new Guardrails({
     suppressions: config.policy.suppressions,
     productionStacks: entries.filter(isProductionStack).map((entry) => entry.id),
+    stackCount: entries.length,
     // A narrowed synth does not see the stacks other services' suppressions are for.
     reportUnusedSuppressions: options.services === undefined,
   });
-  for (const stack of app.node.children.filter((child) => TerraformStack.isStack(child))) {
-    Aspects.of(stack).add(guardrails);
+  const services = new Map(config.services.map((service) => [service.name, service]));
+  const release = options.release ?? true;
+
+  function* build(): Generator<TerraformStack, void, undefined> {
+    const shared = new Map<string, TerraformStack>();
+    let current: { service: string; stacks: Map<string, TerraformStack>; forget: () => void } | undefined;
+    const releaseCurrent = () => {
+      if (current === undefined || !release) return;
+      for (const id of current.stacks.keys()) app.node.tryRemoveChild(id);
+      current.forget();
+      current = undefined;
+    };
+    for (const entry of entries) {
+      if (entry.service !== current?.service) {
+        releaseCurrent();
+        if (entry.service !== undefined) {
+          current = { service: entry.service, stacks: new Map(), forget: markTokenRegistry() };
+        }
+      }
+      const service = entry.service === undefined ? undefined : services.get(entry.service);
+      const stack = buildStack(app, entry, { config, service, backend });
+      for (const dependency of entry.dependencies) {
+        const before = current?.stacks.get(dependency) ?? shared.get(dependency);
+        // Recorded in manifest.json for `cdktf deploy` ordering; no Terraform reference between them.
+        if (before !== undefined) stack.addDependency(before);
+      }
+      (entry.service === undefined ? shared : (current?.stacks ?? shared)).set(entry.id, stack);
+      Aspects.of(stack).add(guardrails);
+      yield stack;
+    }
+    releaseCurrent();
   }
-  return app;
+  return { app, count: entries.length, stacks: { [Symbol.iterator]: build } };
 }
 
 function buildStack(

@@ -1,5 +1,5 @@
 import { ConfigError, formatConfigWarning, readConfig } from "../config";
-import { buildDeliveryApp } from "./app";
+import { stageDeliveryApp } from "./app";
 import { ToolError } from "./binary-version-checks";
 import { OutputError, type OutputFileSystem } from "./output-directory";
 import { parseServiceList, settingsFromEnvironment } from "./settings";
@@ -91,7 +91,7 @@ export async function runSynthCommand(context: SynthCommandContext): Promise<num
     stageStarted = performance.now();
     const result = await synthesizeInStages(
       (outdir) =>
-        buildDeliveryApp(config, {
+        stageDeliveryApp(config, {
           outdir,
           terraformCloud: settings.terraformCloud,
           ...(services === undefined ? {} : { services }),

@@ -1,6 +1,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { Aspects, TerraformStack, type App, type IAspect } from "cdktf";
+import { App, Aspects, TerraformStack, type IAspect } from "cdktf";
+import type { IConstruct } from "constructs";
 import { StackSynthesizer } from "cdktf/lib/synthesize/synthesizer";
 import { installBinaryVersionChecks } from "./binary-version-checks";
 import {
@@ -93,7 +94,7 @@ export interface SynthResult {
  * @returns the warnings and infos to show the user (suppressed policy findings among the infos)
  */
 export function synthesizeAllOrNothing(
-  build: (scratchDir: string) => App,
+  build: (scratchDir: string) => App | StagedApp,
   outdir: string,
   options: SynthOptions = {},
 ): SynthAnnotation[] {
@@ -111,7 +112,7 @@ export function synthesizeAllOrNothing(
  * stop the synth, which then cleans up as on any failure.
  */
 export async function synthesizeInStages(
-  build: (scratchDir: string) => App,
+  build: (scratchDir: string) => App | StagedApp,
   outdir: string,
   checkpoint: () => Promise<void>,
   options: SynthOptions = {},
@@ -131,8 +132,19 @@ export async function synthesizeInStages(
   return step.value;
 }
 
+/**
+ * An app whose stacks are built as they are iterated: each is synthesized before the next is
+ * asked for, so the builder may let written stacks go (`stageDeliveryApp`).
+ */
+export interface StagedApp {
+  readonly app: App;
+  /** How many stacks `stacks` yields (for the progress line). */
+  readonly count: number;
+  readonly stacks: Iterable<TerraformStack>;
+}
+
 function* synthSteps(
-  build: (scratchDir: string) => App,
+  build: (scratchDir: string) => App | StagedApp,
   outdir: string,
   options: SynthOptions,
 ): Generator<void, SynthResult, undefined> {
@@ -141,22 +153,19 @@ function* synthSteps(
   const restoreTraces = suspendTokenStackTraces(options.env);
   const restoreChecks = installBinaryVersionChecks(options.env);
   try {
-    const app = build(scratchDir);
-    reportAllStacksBeforeFailing(app, options.progress);
-    const stacks = app.node.findAll().filter((construct) => TerraformStack.isStack(construct));
-    options.progress?.built?.(stacks.length);
-    yield;
-    yield* synthesizeStacks(app, stacks);
-    const annotations = collectAnnotations(app);
+    const built = build(scratchDir);
+    const { annotations, stacks, resources } =
+      built instanceof App
+        ? yield* synthesizeWholeApp(built, options.progress)
+        : yield* synthesizeStaged(built, options.progress);
     if (annotations.some((annotation) => annotation.level === "error")) {
       throw new SynthError(annotations);
     }
-    const resources = countResources(app, stacks);
     yield;
     const started = performance.now();
     replaceOutputDirectory(scratchDir, outdir, fileSystem);
     options.progress?.written?.(performance.now() - started);
-    return { annotations, stacks: stacks.length, resources };
+    return { annotations, stacks, resources };
   } catch (error) {
     throw asOutputError(error, outdir);
   } finally {
@@ -168,6 +177,51 @@ function* synthSteps(
       // Left for the next synth, which removes the scratch of processes that have ended.
     }
   }
+}
+
+type Synthesized = Pick<SynthResult, "annotations" | "stacks" | "resources">;
+
+/** An app built whole: every stack prepared, then each synthesized. */
+function* synthesizeWholeApp(app: App, progress: SynthProgress | undefined): Generator<void, Synthesized, undefined> {
+  const timing = new AspectTiming();
+  const stacks = app.node.findAll().filter((construct) => TerraformStack.isStack(construct));
+  for (const stack of stacks) instrumentStack(stack, progress, timing);
+  progress?.built?.(stacks.length);
+  yield;
+  yield* synthesizeStacks(app, stacks);
+  return { annotations: collectAnnotations(app), stacks: stacks.length, resources: countResources(app, stacks) };
+}
+
+/**
+ * A staged app: each stack is prepared, synthesized, counted and its annotations read as soon as
+ * it is built, before the next is built (the builder may then let it go); the manifest, which
+ * keeps an entry per stack, is written at the end.
+ */
+function* synthesizeStaged(
+  staged: StagedApp,
+  progress: SynthProgress | undefined,
+): Generator<void, Synthesized, undefined> {
+  const { app } = staged;
+  const timing = new AspectTiming();
+  const session = { outdir: app.outdir, skipValidation: app.skipValidation, manifest: app.manifest };
+  progress?.built?.(staged.count);
+  yield;
+  const annotations: SynthAnnotation[] = [];
+  let stacks = 0;
+  let resources = 0;
+  for (const stack of staged.stacks) {
+    instrumentStack(stack, progress, timing);
+    stack.prepareStack();
+    stack.synthesizer.synthesize(session);
+    annotations.push(...collectAnnotations(stack));
+    resources += countResources(app, [stack]);
+    stacks += 1;
+    yield;
+  }
+  validateApp(app);
+  app.manifest.writeToFile();
+  // As collectAnnotations(app) orders them: the app's own first, then the stacks in build order.
+  return { annotations: [...annotationsOf(app), ...annotations], stacks, resources };
 }
 
 /**
@@ -183,13 +237,23 @@ function* synthesizeStacks(app: App, stacks: TerraformStack[]): Generator<void, 
     stack.synthesizer.synthesize(session);
     yield;
   }
+  validateApp(app);
+  app.manifest.writeToFile();
+}
+
+function validateApp(app: App): void {
   if (!app.skipValidation) {
     const validations = app.node.validate();
     if (validations.length > 0) {
       throw new Error(`App validation failed:\n  ${validations.join("\n  ")}`);
     }
   }
-  app.manifest.writeToFile();
+}
+
+/** Time spent in aspects (the guardrails) so far, and the aspects already timed. */
+class AspectTiming {
+  milliseconds = 0;
+  readonly timed = new WeakSet<IAspect>();
 }
 
 /**
@@ -198,30 +262,26 @@ function* synthesizeStacks(app: App, stacks: TerraformStack[]): Generator<void, 
  * CDKTF_CONTINUE_SYNTH_ON_ERROR_ANNOTATIONS; here it is set per stack, not process-wide. Each
  * stack's synthesizer also times the stack and its aspects (the guardrails) for the progress lines.
  */
-function reportAllStacksBeforeFailing(app: App, progress: SynthProgress | undefined): void {
-  const aspectTime = { milliseconds: 0 };
-  const timed = new WeakSet<IAspect>();
-  for (const stack of app.node.findAll().filter((construct) => TerraformStack.isStack(construct))) {
-    for (const aspect of Aspects.of(stack).all) {
-      if (timed.has(aspect)) continue;
-      timed.add(aspect);
-      const visit = aspect.visit.bind(aspect);
-      aspect.visit = (node) => {
-        const started = performance.now();
-        try {
-          visit(node);
-        } finally {
-          aspectTime.milliseconds += performance.now() - started;
-        }
-      };
-    }
-    stack.synthesizer = new TimedStackSynthesizer(
-      stack,
-      (milliseconds, aspectsBefore) =>
-        progress?.stack?.(stack.node.id, milliseconds, aspectTime.milliseconds - aspectsBefore),
-      () => aspectTime.milliseconds,
-    );
+function instrumentStack(stack: TerraformStack, progress: SynthProgress | undefined, timing: AspectTiming): void {
+  for (const aspect of Aspects.of(stack).all) {
+    if (timing.timed.has(aspect)) continue;
+    timing.timed.add(aspect);
+    const visit = aspect.visit.bind(aspect);
+    aspect.visit = (node) => {
+      const started = performance.now();
+      try {
+        visit(node);
+      } finally {
+        timing.milliseconds += performance.now() - started;
+      }
+    };
   }
+  stack.synthesizer = new TimedStackSynthesizer(
+    stack,
+    (milliseconds, aspectsBefore) =>
+      progress?.stack?.(stack.node.id, milliseconds, timing.milliseconds - aspectsBefore),
+    () => timing.milliseconds,
+  );
 }
 
 class TimedStackSynthesizer extends StackSynthesizer {
@@ -255,17 +315,21 @@ function countResources(app: App, stacks: readonly TerraformStack[]): number {
   }, 0);
 }
 
-/** Every info, warning and error annotation of the app, in construct order. */
-export function collectAnnotations(app: App): SynthAnnotation[] {
-  const levels: Record<string, SynthAnnotation["level"]> = {
-    "@cdktf/error": "error",
-    "@cdktf/warn": "warning",
-    "@cdktf/info": "info",
-  };
-  return app.node.findAll().flatMap((construct) =>
-    construct.node.metadata.flatMap((entry) => {
-      const level = levels[entry.type];
-      return level === undefined ? [] : [{ level, constructPath: construct.node.path, message: String(entry.data) }];
-    }),
-  );
+const ANNOTATION_LEVELS: Record<string, SynthAnnotation["level"]> = {
+  "@cdktf/error": "error",
+  "@cdktf/warn": "warning",
+  "@cdktf/info": "info",
+};
+
+/** Every info, warning and error annotation of a construct tree (an app, a stack), in construct order. */
+export function collectAnnotations(root: IConstruct): SynthAnnotation[] {
+  return root.node.findAll().flatMap(annotationsOf);
+}
+
+/** The annotations of one construct, without its children's. */
+function annotationsOf(construct: IConstruct): SynthAnnotation[] {
+  return construct.node.metadata.flatMap((entry) => {
+    const level = ANNOTATION_LEVELS[entry.type];
+    return level === undefined ? [] : [{ level, constructPath: construct.node.path, message: String(entry.data) }];
+  });
 }
