@@ -6,7 +6,6 @@ import * as fs from "node:fs";
 import nodeFs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { STACK_IDS } from "../support/synth";
 import { NODE_FILE_SYSTEM, type OutputFileSystem } from "../../lib/app/output-directory";
 import { runSynthCommand, type SynthCommandContext } from "../../lib/app/synth-command";
 import { editedDefaultConfig, MINIMAL_CONFIG_TEXT } from "../support/config-text";
@@ -17,6 +16,18 @@ import { PROJECT_ROOT } from "../support/synth";
 // same four things: the exit code, a message naming the file or field, no stack trace and no
 // secret value in the output, and a cdktf.out that is byte-identical afterwards (or wholly new).
 jest.setTimeout(120_000);
+
+/** The stacks of MINIMAL_CONFIG_TEXT, whose one service is `api`. */
+const MINIMAL_STACK_IDS = [
+  "github-api",
+  "staging",
+  "staging-api",
+  "production",
+  "production-api",
+  "cluster-staging",
+  "cluster-production",
+  "development",
+];
 
 /** A token-shaped value standing for a secret pasted in the wrong place; never in any message. */
 const PASTED_SECRET = "ghp_" + "Q9x7Lm2Vt8Rk4Wn6Yp1Zs3Bc5Df0Gh2Jk4Lx";
@@ -194,6 +205,48 @@ describe("bad settings", () => {
       { message: /TF_CLOUD_ORGANIZATION: must be a Terraform Cloud organization name/, names: "TF_CLOUD_ORGANIZATION" },
       { env: { TF_CLOUD_ORGANIZATION: "acme corp" } },
     );
+  });
+
+  it.each([
+    [
+      "a service the config does not have",
+      "billing-api",
+      /DELIVERY_SERVICES: names no configured service: billing-api; configured: api/,
+    ],
+    [
+      "one unknown service among known ones",
+      "api,billing-api",
+      /DELIVERY_SERVICES: names no configured service: billing-api;/,
+    ],
+    ["an empty list", "", /DELIVERY_SERVICES: must be a comma-separated list of service names/],
+    [
+      "an empty name in the list",
+      "api,,billing-api",
+      /DELIVERY_SERVICES: must be a comma-separated list of service names/,
+    ],
+    ["a name no service can have", "Orders_API", /DELIVERY_SERVICES: must be a comma-separated list of service names/],
+  ])("rejects DELIVERY_SERVICES naming %s, writing nothing", async (_, value, message) => {
+    await expectRejected(
+      workspace(MINIMAL_CONFIG_TEXT),
+      { message, names: "DELIVERY_SERVICES" },
+      { env: { DELIVERY_SERVICES: value } },
+    );
+  });
+
+  it.each([
+    [
+      "a service the config does not have",
+      ["--services", "billing-api"],
+      /command line: --services: names no configured service: billing-api; configured: api/,
+    ],
+    [
+      "a malformed list",
+      ["--services=api,,billing-api"],
+      /command line: --services: must be a comma-separated list of service names/,
+    ],
+    ["no list at all", ["--services"], /command line: --services: must be a comma-separated list of service names/],
+  ])("rejects --services with %s, writing nothing", async (_, argv, message) => {
+    await expectRejected(workspace(MINIMAL_CONFIG_TEXT), { message, names: "--services" }, { argv });
   });
 
   it("rejects an unknown argument with the usage line and exit code 2", async () => {
@@ -575,7 +628,7 @@ describe("a synth that succeeds", () => {
     expect(outcome.code).toBe(0);
     expect(outcome.stderr).toMatch(
       new RegExp(
-        `^synth: done: ${STACK_IDS.length} stacks, \\d+ resources and data sources in .*cdktf\\.out \\(\\d+\\.\\d\\d s\\)$`,
+        `^synth: done: ${MINIMAL_STACK_IDS.length} stacks, \\d+ resources and data sources in .*cdktf\\.out \\(\\d+\\.\\d\\d s\\)$`,
         "m",
       ),
     );
@@ -584,7 +637,7 @@ describe("a synth that succeeds", () => {
       Object.keys(after)
         .filter((entry) => entry.endsWith(".json"))
         .sort(),
-    ).toEqual(["manifest.json", ...STACK_IDS.map((id) => `stacks/${id}/cdk.tf.json`)].sort());
+    ).toEqual(["manifest.json", ...MINIMAL_STACK_IDS.map((id) => `stacks/${id}/cdk.tf.json`)].sort());
     expect(after["stacks/staging/cdk.tf.json"]).not.toBe(before["stacks/staging/cdk.tf.json"]);
     expect(after["stacks/staging/.terraform/providers/registry.terraform.io/provider"]).toBe(
       before["stacks/staging/.terraform/providers/registry.terraform.io/provider"],
@@ -603,7 +656,7 @@ describe("a synth that succeeds", () => {
     const outcome = await synth(space, { env: { DELIVERY_QUIET: "1" } });
     expect(outcome).toEqual({ code: 0, stderr: "" });
     expect(fs.lstatSync(space.outdir).isSymbolicLink()).toBe(true);
-    expect(fs.existsSync(path.join(target, "stacks/github/cdk.tf.json"))).toBe(true);
+    expect(fs.existsSync(path.join(target, "stacks/github-api/cdk.tf.json"))).toBe(true);
     expect(fs.readlinkSync(path.join(target, "stacks/staging/.terraform/cached-provider"))).toBe(
       "/plugin-cache/provider",
     );

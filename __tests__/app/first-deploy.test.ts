@@ -14,7 +14,7 @@ import {
 } from "../../lib/terraform-json/terraform-json";
 
 // Follows README "First deploy" literally, as far as offline allows: the commands in their order,
-// step 1 run for real, and the environment stacks' checks that refuse to plan before step 2.
+// step 1 run for real, and the service stacks' checks that refuse to plan before step 2.
 jest.setTimeout(120_000);
 
 const README = fs.readFileSync(path.join(PROJECT_ROOT, "README.md"), "utf8");
@@ -61,25 +61,41 @@ function holds(condition: string, lookup: Record<string, unknown>): unknown {
   return "value" in result ? result.value : result.error;
 }
 
+/** The stack ids one `npx cdktf deploy a b c` names. */
+function stacksOf(command: string): string[] {
+  return command.split(" ").slice(3);
+}
+
+/** `stacks.<id>.dependencies` of the manifest step 1 wrote: what cdktf deploys a stack after. */
+function manifestDependencies(): Record<string, string[]> {
+  const manifest = JSON.parse(fs.readFileSync(path.join(outdir, "manifest.json"), "utf8")) as {
+    stacks: Record<string, { dependencies: string[] }>;
+  };
+  return Object.fromEntries(Object.entries(manifest.stacks).map(([id, stack]) => [id, stack.dependencies]));
+}
+
 describe("README: First deploy", () => {
   const commands = firstDeployCommands();
+  const deploys = commands.filter((line) => line.startsWith("npx cdktf deploy "));
 
-  it("is the sequence: install, synth, the github stack, the cluster stacks, then the environment stacks", () => {
+  it("is the sequence: install, synth, the github stack, the cluster stacks, then each environment's stacks", () => {
     expect(commands).toEqual([
       "npm ci",
       "npm run synth",
-      "npx cdktf deploy github",
-      "npx cdktf deploy staging-cluster",
-      "npx cdktf deploy production-cluster",
-      "npx cdktf deploy staging",
-      "npx cdktf deploy production",
+      "npx cdktf deploy github-orders-api",
+      "npx cdktf deploy cluster-staging",
+      "npx cdktf deploy cluster-production",
+      "npx cdktf deploy github-orders-api staging staging-orders-api",
+      "npx cdktf deploy github-orders-api production production-orders-api",
     ]);
   });
 
   it("step 1: npm run synth succeeds on the default config with no guardrail finding", () => {
     // DELIVERY_QUIET: progress lines aside, stderr holds only problems and warnings.
     const env: NodeJS.ProcessEnv = { ...process.env, CDKTF_OUTDIR: outdir, FORCE_COLOR: "0", DELIVERY_QUIET: "1" };
-    for (const name of ["TF_CLOUD_ORGANIZATION", "TF_CLOUD_HOSTNAME", "DELIVERY_CONFIG"]) delete env[name];
+    for (const name of ["TF_CLOUD_ORGANIZATION", "TF_CLOUD_HOSTNAME", "DELIVERY_CONFIG", "DELIVERY_SERVICES"]) {
+      delete env[name];
+    }
     const [program = "", ...args] = (commands[1] ?? "").split(" ");
     const result = spawnSync(program, [...args.slice(0, 1), "--silent", ...args.slice(1)], {
       cwd: PROJECT_ROOT,
@@ -88,30 +104,62 @@ describe("README: First deploy", () => {
     });
     expect({ status: result.status, stderr: result.stderr }).toEqual({ status: 0, stderr: "" });
     expect(fs.readdirSync(path.join(outdir, "stacks")).sort()).toEqual([
+      "cluster-production",
+      "cluster-staging",
       "development",
-      "github",
+      "github-orders-api",
       "production",
-      "production-cluster",
+      "production-orders-api",
       "staging",
-      "staging-cluster",
+      "staging-orders-api",
     ]);
   });
 
-  it("steps 2 and 3 deploy stacks that step 1 wrote, each requiring Terraform >= 1.5", () => {
-    for (const command of commands.filter((line) => line.startsWith("npx cdktf deploy "))) {
-      const stack = synthesizedStack(command.split(" ").at(-1) ?? "");
-      expect(stack.terraform).toMatchObject({ required_version: ">= 1.5.0" });
+  it("deploys every stack a pipeline deploys and each cluster stack, all of them written by step 1 and requiring Terraform >= 1.5", () => {
+    const deployed = new Set(deploys.flatMap(stacksOf));
+    expect([...deployed].sort()).toEqual(
+      fs
+        .readdirSync(path.join(outdir, "stacks"))
+        .filter((id) => id !== "development")
+        .sort(),
+    );
+    for (const id of deployed) {
+      expect(synthesizedStack(id).terraform).toMatchObject({ required_version: ">= 1.5.0" });
     }
   });
 
-  it("step 2 needs nothing another stack creates: the github stack looks up no repository", () => {
-    expect(dataSourcesOf(synthesizedStack("github"), "github_repository")).toEqual([]);
+  it("names in each deploy command every stack its stacks depend on, which cdktf requires", () => {
+    // cdktf deploy stops with "The following dependencies are not included in the stacks to run"
+    // unless every dependency is named too (@cdktf/cli-core 0.21.0,
+    // src/lib/helpers/stack-helpers.js:142-153, called from src/lib/cdktf-project.js:255-257),
+    // and then deploys them in dependency order.
+    const dependencies = manifestDependencies();
+    expect(dependencies["staging-orders-api"]).toEqual(["staging", "github-orders-api"]);
+    expect(dependencies["production-orders-api"]).toEqual(["production", "github-orders-api"]);
+    for (const command of deploys) {
+      const named = stacksOf(command);
+      const missing = named.flatMap((id) =>
+        (dependencies[id] ?? []).filter((dependency) => !named.includes(dependency)),
+      );
+      expect([command, missing]).toEqual([command, []]);
+    }
   });
 
-  describe.each(["staging", "production"])("step 3, the %s stack", (id) => {
-    const stepTwo = "npx cdktf deploy github";
+  it("step 2 needs nothing another stack creates: the github-orders-api stack looks up no repository", () => {
+    expect(dataSourcesOf(synthesizedStack("github-orders-api"), "github_repository")).toEqual([]);
+  });
 
-    it("checks the repository and its branch at plan time, naming step 2 and its command", () => {
+  describe.each(["staging", "production"])("step 4, %s", (environment) => {
+    const id = `${environment}-orders-api`;
+    const stepTwo = "npx cdktf deploy github-orders-api";
+
+    it(`the ${environment} stack (shared by the environment's services) needs nothing from GitHub`, () => {
+      const stack = synthesizedStack(environment);
+      expect(environmentPreconditions(stack)).toEqual([]);
+      expect(stack.provider?.github).toBeUndefined();
+    });
+
+    it(`the ${environment}-orders-api stack checks the repository and its branch at plan time, naming step 2 and its command`, () => {
       const stack = synthesizedStack(id);
       const preconditions = environmentPreconditions(stack);
       expect(preconditions.map(({ condition }) => condition)).toEqual([
@@ -119,14 +167,20 @@ describe("README: First deploy", () => {
         expect.stringMatching(/^\$\{\(data\.github_branch\.[\w-]+\.sha != null\)\}$/),
       ]);
       for (const { message } of preconditions) {
-        expect(message).toContain(`step 2: ${stepTwo}`);
+        expect(message).toContain(
+          `Apply the github-orders-api stack first (README "First deploy", step 2: ${stepTwo})`,
+        );
       }
-      expect(commands.indexOf(stepTwo)).toBeLessThan(commands.indexOf(`npx cdktf deploy ${id}`));
+      const firstDeployOfStack = commands.findIndex(
+        (line) => line.startsWith("npx cdktf deploy ") && stacksOf(line).includes(id),
+      );
+      expect(commands.indexOf(stepTwo)).toBeGreaterThan(-1);
+      expect(commands.indexOf(stepTwo)).toBeLessThan(firstDeployOfStack);
       const branch = dataSourcesOf(stack, "github_branch").find((lookup) => lookup.name.includes("prerequisites"));
-      expect(branch?.body.branch).toBe(id === "staging" ? "develop" : "main");
+      expect(branch?.body.branch).toBe(environment === "staging" ? "develop" : "main");
     });
 
-    it("refuses to plan before step 2 (repository and branch missing) and plans after it", () => {
+    it(`the ${environment}-orders-api stack refuses to plan before step 2 (repository and branch missing) and plans after it`, () => {
       const [repository, branch] = environmentPreconditions(synthesizedStack(id));
       expect(holds(repository?.condition ?? "", { repo_id: null })).toBe(false);
       expect(holds(branch?.condition ?? "", { sha: null })).toBe(false);
@@ -134,15 +188,17 @@ describe("README: First deploy", () => {
       expect(holds(branch?.condition ?? "", { sha: "a".repeat(40) })).toBe(true);
     });
 
-    it("grants the reviewers read access before it sets them on the environment", () => {
+    it(`the ${environment}-orders-api stack grants the reviewers read access before it sets them on the environment`, () => {
       const stack = synthesizedStack(id);
-      for (const environment of resourcesOf(stack, "github_repository_environment")) {
+      const environments = resourcesOf(stack, "github_repository_environment");
+      expect(environments).toHaveLength(1);
+      for (const githubEnvironment of environments) {
         const grants = [
           ...resourcesOf(stack, "github_team_repository"),
           ...resourcesOf(stack, "github_repository_collaborator"),
         ];
         expect(grants.every((grant) => grant.body.permission === "pull")).toBe(true);
-        expect(environment.body.depends_on ?? []).toEqual(grants.map((grant) => `${grant.type}.${grant.name}`));
+        expect(githubEnvironment.body.depends_on ?? []).toEqual(grants.map((grant) => `${grant.type}.${grant.name}`));
       }
     });
   });
@@ -150,7 +206,7 @@ describe("README: First deploy", () => {
 
 describe("the provider lock files", () => {
   it("survive the next synth and are the only synthesized files git keeps", () => {
-    const lockFile = path.join(outdir, "stacks", "github", ".terraform.lock.hcl");
+    const lockFile = path.join(outdir, "stacks", "github-orders-api", ".terraform.lock.hcl");
     fs.writeFileSync(lockFile, "# provider locks\n");
     const result = spawnSync("npm", ["run", "--silent", "synth"], {
       cwd: PROJECT_ROOT,
@@ -162,9 +218,9 @@ describe("the provider lock files", () => {
 
     const ignored = (file: string) =>
       spawnSync("git", ["check-ignore", "--no-index", "-q", file], { cwd: PROJECT_ROOT }).status === 0;
-    expect(ignored("cdktf.out/stacks/github/.terraform.lock.hcl")).toBe(false);
-    expect(ignored("cdktf.out/stacks/github/cdk.tf.json")).toBe(true);
-    expect(ignored("cdktf.out/stacks/github/.terraform/providers/registry.terraform.io")).toBe(true);
+    expect(ignored("cdktf.out/stacks/github-orders-api/.terraform.lock.hcl")).toBe(false);
+    expect(ignored("cdktf.out/stacks/github-orders-api/cdk.tf.json")).toBe(true);
+    expect(ignored("cdktf.out/stacks/github-orders-api/.terraform/providers/registry.terraform.io")).toBe(true);
     expect(ignored("cdktf.out/manifest.json")).toBe(true);
   });
 });

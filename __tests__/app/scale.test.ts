@@ -3,7 +3,6 @@ import { parseConfig } from "../../lib/config";
 import { generateConfig, generatedServiceNames } from "../../scripts/bench/generate-config";
 import { slopes } from "../../scripts/bench";
 import { DEFAULT_CONFIG_PATH, synthesizeConfig } from "../support/synth";
-import { stringsIn, type JsonObject, type TerraformJson } from "../../lib/terraform-json/terraform-json";
 import { snakeCase } from "../../lib/domain";
 
 const TEMPLATE = fs.readFileSync(DEFAULT_CONFIG_PATH, "utf8");
@@ -45,76 +44,59 @@ describe("generated configs for the scale benchmark", () => {
   });
 });
 
-/** Which generated service a block of the output belongs to: by construct path, else by a unique mention. */
-function ownerOf(body: JsonObject, services: readonly string[]): string | undefined {
-  const metadata = (body["//"] as { metadata?: { path?: string } } | undefined)?.metadata;
-  const segments = (metadata?.path ?? "").split("/");
-  const byPath = services.find((name) =>
-    segments.some((segment) => segment === name || segment.startsWith(`${name}-`)),
-  );
-  if (byPath !== undefined) return byPath;
-  const texts = stringsIn(body).map((entry) => entry.value);
-  const mentioned = services.filter((name) =>
-    texts.some((value) => value.includes(name) || value.includes(snakeCase(name))),
-  );
-  return mentioned.length === 1 ? mentioned[0] : undefined;
+/** The stacks every config has, whatever its services: each environment's shared and cluster stacks, development. */
+const SHARED_STACK_IDS = ["staging", "production", "cluster-staging", "cluster-production", "development"];
+
+/** A service's own stacks: its repository and its part of each environment. */
+function serviceStackIds(service: string): string[] {
+  return [`github-${service}`, `staging-${service}`, `production-${service}`];
 }
 
-/** Blocks per kind (`resource.<type>`, `data.<type>`, `variable`), and per kind and service. */
-function census(stack: TerraformJson, services: readonly string[]) {
-  const total = new Map<string, number>();
-  const owned = new Map<string, Map<string, number>>();
-  const count = (kind: string, owner: string | undefined) => {
-    total.set(kind, (total.get(kind) ?? 0) + 1);
-    if (owner === undefined) return;
-    const byService = owned.get(kind) ?? new Map<string, number>();
-    byService.set(owner, (byService.get(owner) ?? 0) + 1);
-    owned.set(kind, byService);
-  };
-  for (const section of ["resource", "data"] as const) {
-    for (const [type, byName] of Object.entries(stack[section] ?? {})) {
-      for (const body of Object.values(byName)) count(`${section}.${type}`, ownerOf(body, services));
-    }
-  }
-  for (const name of Object.keys(stack.variable ?? {})) {
-    count(
-      "variable",
-      services.find((service) => name.startsWith(`${snakeCase(service)}_`)),
-    );
-  }
-  return { total, owned };
+/**
+ * A stack's text with one service's name, in each spelling the output uses (`service-007`,
+ * `service_007`, `SERVICE_007`), written as another's, and the hashes derived from names and
+ * contents (construct id suffixes, file digests) blanked: what is left is the service's shape.
+ */
+function asService(text: string, from: string, to: string): string {
+  const spellings = (name: string) => [name, snakeCase(name), snakeCase(name).toUpperCase()];
+  const targets = spellings(to);
+  let result = text;
+  spellings(from).forEach((spelling, index) => {
+    result = result.split(spelling).join(targets[index] ?? "");
+  });
+  return result.replace(/_[0-9A-F]{8}\b/g, "_<hash>").replace(/\b[0-9a-f]{64}\b/g, "<digest>");
 }
 
 describe("synth at scale", () => {
   const size = 10;
   const services = generatedServiceNames(size);
+  const [first = ""] = services;
   const one = synthesizeConfig(parseConfig(generateConfig(TEMPLATE, 1), "one.yaml"));
   const many = synthesizeConfig(parseConfig(generateConfig(TEMPLATE, size), "many.yaml"));
 
-  it("synthesizes the same stacks for one service and for ten, without warnings", () => {
-    expect(Object.keys(many.stacks)).toEqual(Object.keys(one.stacks));
+  it("synthesizes three stacks per service and the same shared stacks for ten services as for one, without warnings", () => {
+    expect(Object.keys(one.stacks).sort()).toEqual([...SHARED_STACK_IDS, ...serviceStackIds(first)].sort());
+    expect(Object.keys(many.stacks).sort()).toEqual([...SHARED_STACK_IDS, ...services.flatMap(serviceStackIds)].sort());
     expect(many.annotations).toEqual([]);
   });
 
-  it.each(Object.keys(one.stacks))(
-    "gives each of N services its own equal share of the %s stack: N times the per-service blocks plus the shared ones",
+  it.each([...SHARED_STACK_IDS, ...serviceStackIds(first)])(
+    "writes the %s stack byte for byte as for one service: more services change no stack but their own",
     (id) => {
-      const single = census(one.stacks[id] as TerraformJson, services.slice(0, 1));
-      const multiple = census(many.stacks[id] as TerraformJson, services);
-      const kinds = [...new Set([...single.total.keys(), ...multiple.total.keys()])].sort();
-      const shares = kinds.map((kind) => {
-        const perService = services.map((service) => multiple.owned.get(kind)?.get(service) ?? 0);
-        return { kind, perService: [...new Set(perService)], total: multiple.total.get(kind) ?? 0 };
-      });
-      // A kind that grows but is owned by no service means a per-service block whose construct id
-      // does not start with the service name and whose body names no single service.
-      expect(shares).toEqual(
-        shares.map(({ kind, perService }) => ({
-          kind,
-          perService: [perService[0]],
-          total: (single.total.get(kind) ?? 0) + (size - 1) * (perService[0] ?? 0),
-        })),
-      );
+      expect(many.files[id]).toBe(one.files[id]);
+    },
+  );
+
+  it.each(services.slice(1))(
+    "gives %s stacks that are service-001's but for its name and the hashes derived from it",
+    (service) => {
+      for (const [index, id] of serviceStackIds(service).entries()) {
+        const firstId = serviceStackIds(first)[index] ?? "";
+        expect([id, asService(many.files[id] ?? "", service, first)]).toEqual([
+          id,
+          asService(many.files[firstId] ?? "", first, first),
+        ]);
+      }
     },
   );
 });

@@ -1,6 +1,6 @@
 import * as os from "node:os";
-import { DEPLOYED_STACK_IDS, STACK_IDS, groupOf } from "../support/synth";
 import * as path from "node:path";
+import { DEPLOYED_STACK_IDS, STACK_IDS } from "../support/synth";
 import { configWith } from "../support/config-text";
 import { loadDefaultConfig, stackOf, synthesizeConfig, synthesizeDefaultConfig } from "../support/synth";
 import { resourcesOf, stringsIn } from "../../lib/terraform-json/terraform-json";
@@ -8,7 +8,17 @@ import { resourcesOf, stringsIn } from "../../lib/terraform-json/terraform-json"
 describe("the synthesized app", () => {
   const app = synthesizeDefaultConfig();
 
-  it("has exactly the stacks github, staging, production, their cluster stacks and development", () => {
+  it("has a github and a per-environment stack for each service, each environment's shared and cluster stacks, and development", () => {
+    expect(STACK_IDS).toEqual([
+      "github-orders-api",
+      "staging",
+      "staging-orders-api",
+      "production",
+      "production-orders-api",
+      "cluster-staging",
+      "cluster-production",
+      "development",
+    ]);
     expect(Object.keys(app.stacks).sort()).toEqual([...STACK_IDS].sort());
   });
 
@@ -34,8 +44,13 @@ describe("the synthesized app", () => {
   it("writes no credential: the GitHub App's comes from the environment, cluster and registry credentials from sensitive variables", () => {
     // An empty app_auth block: the provider reads GITHUB_APP_ID, GITHUB_APP_INSTALLATION_ID and
     // GITHUB_APP_PEM_FILE (github/provider.go:96-124 at v6.10.0).
-    expect(groupOf(app, "github").provider?.github).toEqual([{ owner: "acme-platform", app_auth: {} }]);
-    for (const id of ["staging", "production"]) {
+    const withGithub = STACK_IDS.filter((id) => stackOf(app, id).provider?.github !== undefined);
+    expect(withGithub).toEqual(["github-orders-api", "staging-orders-api", "production-orders-api"]);
+    for (const id of withGithub) {
+      expect(stackOf(app, id).provider?.github).toEqual([{ owner: "acme-platform", app_auth: {} }]);
+    }
+    // The environment's shared stack and its service stacks deploy with the environment's credential.
+    for (const id of ["staging", "staging-orders-api", "production", "production-orders-api"]) {
       const stack = stackOf(app, id);
       expect(stack.provider?.kubernetes).toEqual([
         {
@@ -46,17 +61,17 @@ describe("the synthesized app", () => {
       ]);
       // No registry is asked at plan time: the pipeline passes digests.
       expect(stack.provider?.docker).toBeUndefined();
-      for (const name of [
-        "kubernetes_host",
-        "kubernetes_cluster_ca_certificate",
-        "kubernetes_token",
-        "registry_username",
-        "registry_password",
-      ]) {
+      for (const name of ["kubernetes_host", "kubernetes_cluster_ca_certificate", "kubernetes_token"]) {
         expect(stack.variable?.[name]).toMatchObject({ sensitive: true, nullable: false, type: "string" });
       }
     }
-    for (const id of ["staging-cluster", "production-cluster"]) {
+    // The registry credentials only where the pull secret is written: the environment's shared stack.
+    for (const id of ["staging", "production"]) {
+      for (const name of ["registry_username", "registry_password"]) {
+        expect(stackOf(app, id).variable?.[name]).toMatchObject({ sensitive: true, nullable: false, type: "string" });
+      }
+    }
+    for (const id of ["cluster-staging", "cluster-production"]) {
       const stack = stackOf(app, id);
       expect(stack.provider?.kubernetes).toEqual([
         {
@@ -65,8 +80,18 @@ describe("the synthesized app", () => {
           token: "${var.cluster_admin_kubernetes_token}",
         },
       ]);
-      for (const name of Object.keys(stack.variable ?? {})) {
-        expect(stack.variable?.[name]).toMatchObject({ sensitive: true, nullable: false, type: "string" });
+    }
+    for (const id of STACK_IDS.filter((stack) => stack !== "development")) {
+      const variables = stackOf(app, id).variable ?? {};
+      const credentials = Object.keys(variables).filter((name) =>
+        /^(cluster_admin_)?kubernetes_|^registry_/.test(name),
+      );
+      for (const name of credentials) {
+        expect([id, name, variables[name]]).toEqual([
+          id,
+          name,
+          expect.objectContaining({ sensitive: true, nullable: false, type: "string" }),
+        ]);
       }
     }
   });
@@ -92,29 +117,35 @@ describe("the synthesized app", () => {
     }
   });
 
-  it("gives each environment its own namespace from the config, created by its cluster stack", () => {
-    expect(resourcesOf(stackOf(app, "staging-cluster"), "kubernetes_namespace_v1").map((r) => r.body.metadata)).toEqual(
+  it("gives each environment its own namespace from the config, created by its cluster stack and no other", () => {
+    expect(resourcesOf(stackOf(app, "cluster-staging"), "kubernetes_namespace_v1").map((r) => r.body.metadata)).toEqual(
       [expect.objectContaining({ name: "orders-staging" })],
     );
     expect(
-      resourcesOf(stackOf(app, "production-cluster"), "kubernetes_namespace_v1").map((r) => r.body.metadata),
+      resourcesOf(stackOf(app, "cluster-production"), "kubernetes_namespace_v1").map((r) => r.body.metadata),
     ).toEqual([expect.objectContaining({ name: "orders-production" })]);
-    for (const id of ["staging", "production"]) {
-      expect(resourcesOf(stackOf(app, id), "kubernetes_namespace_v1")).toEqual([]);
+    for (const id of STACK_IDS.filter((stack) => !stack.startsWith("cluster-"))) {
+      expect([id, resourcesOf(stackOf(app, id), "kubernetes_namespace_v1")]).toEqual([id, []]);
     }
   });
 
-  it("creates every service's resources when the config lists several", () => {
+  it("creates every service's resources, each in its own stacks, when the config lists several", () => {
     const several = synthesizeConfig(
       configWith([["services", 1], { name: "billing-api" }], [["services", 2], { name: "search-api" }]),
     );
-    const repositories = resourcesOf(groupOf(several, "github"), "github_repository").map((r) => r.body.name);
-    expect(repositories).toEqual(expect.arrayContaining(["orders-api", "billing-api", "search-api"]));
+    for (const service of ["orders-api", "billing-api", "search-api"]) {
+      const repositories = resourcesOf(stackOf(several, `github-${service}`), "github_repository");
+      expect(repositories.map((r) => r.body.name)).toEqual([service]);
+      for (const environment of ["staging", "production"]) {
+        const environments = resourcesOf(
+          stackOf(several, `${environment}-${service}`),
+          "github_repository_environment",
+        );
+        expect(environments.map((r) => [r.body.repository, r.body.environment])).toEqual([[service, environment]]);
+      }
+    }
     for (const id of ["staging", "production"]) {
-      const environments = resourcesOf(stackOf(several, id), "github_repository_environment").map(
-        (r) => r.body.repository,
-      );
-      expect(environments).toEqual(expect.arrayContaining(["orders-api", "billing-api", "search-api"]));
+      expect(resourcesOf(stackOf(several, id), "github_repository_environment")).toEqual([]);
     }
   });
 });
@@ -122,8 +153,15 @@ describe("the synthesized app", () => {
 describe("Terraform Cloud", () => {
   const app = synthesizeConfig(loadDefaultConfig(), { terraformCloud: { organization: "acme" } });
 
-  it("gives every deployed stack its own workspace, named <prefix>-<stack id>", () => {
-    for (const id of DEPLOYED_STACK_IDS) {
+  it("gives every deployed stack and each cluster stack its own workspace, named <prefix>-<stack id>", () => {
+    expect(DEPLOYED_STACK_IDS).toEqual([
+      "github-orders-api",
+      "staging",
+      "staging-orders-api",
+      "production",
+      "production-orders-api",
+    ]);
+    for (const id of [...DEPLOYED_STACK_IDS, "cluster-staging", "cluster-production"]) {
       const stack = stackOf(app, id);
       expect(stack.terraform.backend).toBeUndefined();
       expect(stack.terraform.cloud).toEqual({
@@ -141,15 +179,17 @@ describe("Terraform Cloud", () => {
     });
   });
 
-  it("takes the workspace prefix from the config and the host from the options", () => {
+  it("takes the workspace prefix from the config and the host from the options (the staging and staging-orders-api stacks)", () => {
     const custom = synthesizeConfig(configWith([["terraformCloud", "workspacePrefix"], "shop"]), {
       terraformCloud: { organization: "acme", hostname: "tfe.example.com" },
     });
-    expect(groupOf(custom, "staging").terraform.cloud).toEqual({
-      hostname: "tfe.example.com",
-      organization: "acme",
-      workspaces: { name: "shop-staging" },
-    });
+    for (const id of ["staging", "staging-orders-api"]) {
+      expect(stackOf(custom, id).terraform.cloud).toEqual({
+        hostname: "tfe.example.com",
+        organization: "acme",
+        workspaces: { name: `shop-${id}` },
+      });
+    }
   });
 
   it("writes no token", () => {

@@ -89,11 +89,13 @@ describe("npm run synth", () => {
     expect(first.status).toBe(0);
     expect(Object.keys(filesUnder(path.join(first.project, "cdktf.out"))).sort()).toEqual([
       "manifest.json",
+      "stacks/cluster-production/cdk.tf.json",
+      "stacks/cluster-staging/cdk.tf.json",
       "stacks/development/cdk.tf.json",
-      "stacks/github/cdk.tf.json",
-      "stacks/production-cluster/cdk.tf.json",
+      "stacks/github-orders-api/cdk.tf.json",
+      "stacks/production-orders-api/cdk.tf.json",
       "stacks/production/cdk.tf.json",
-      "stacks/staging-cluster/cdk.tf.json",
+      "stacks/staging-orders-api/cdk.tf.json",
       "stacks/staging/cdk.tf.json",
     ]);
   });
@@ -120,19 +122,21 @@ describe("npm run synth", () => {
     expect(filesUnder(outdir)).toEqual(filesUnder(path.join(first.project, "cdktf.out")));
   });
 
-  it("uses Terraform Cloud workspaces when TF_CLOUD_ORGANIZATION is set", () => {
+  it("uses Terraform Cloud workspaces when TF_CLOUD_ORGANIZATION is set (the staging and staging-orders-api stacks)", () => {
     const outdir = scratchDir("synth-cloud-");
     const result = runSynth(PROJECT_ROOT, { TF_CLOUD_ORGANIZATION: "acme", CDKTF_OUTDIR: outdir });
     expect(result.status).toBe(0);
-    const staging = JSON.parse(fs.readFileSync(path.join(outdir, "stacks/staging/cdk.tf.json"), "utf8")) as {
-      terraform: { cloud?: unknown; backend?: unknown };
-    };
-    expect(staging.terraform.cloud).toEqual({
-      hostname: "app.terraform.io",
-      organization: "acme",
-      workspaces: { name: "orders-api-staging" },
-    });
-    expect(staging.terraform.backend).toBeUndefined();
+    for (const id of ["staging", "staging-orders-api"]) {
+      const stack = JSON.parse(fs.readFileSync(path.join(outdir, "stacks", id, "cdk.tf.json"), "utf8")) as {
+        terraform: { cloud?: unknown; backend?: unknown };
+      };
+      expect(stack.terraform.cloud).toEqual({
+        hostname: "app.terraform.io",
+        organization: "acme",
+        workspaces: { name: `orders-api-${id}` },
+      });
+      expect(stack.terraform.backend).toBeUndefined();
+    }
   });
 
   describe("with a bad configuration", () => {

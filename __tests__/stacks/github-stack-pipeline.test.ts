@@ -1,4 +1,4 @@
-import { PIPELINE_VARIABLE_NAMES } from "../../lib/domain";
+import { githubStackId, PIPELINE_VARIABLE_NAMES } from "../../lib/domain";
 import { pipelineVariables, serviceWorkflowFiles } from "../../renderers/workflows";
 import { servicePipelineProps } from "../../stacks/github-stack";
 import { loadDefaultConfig, stackOf, synthesizeConfig, synthesizeDefaultConfig } from "../support/synth";
@@ -7,25 +7,37 @@ import { configWith } from "../support/config-text";
 import { jsonText, resourcesOf } from "../../lib/terraform-json/terraform-json";
 import { hardeningProblems, unescapeTerraform } from "../support/workflow-checks";
 
-// The pipeline as the github stack commits it: what reaches the service repositories.
-const github = () => stackOf(synthesizeDefaultConfig(), "github");
+// The pipeline as each service's github-<service> stack commits it: what reaches its repository.
+const github = (app = synthesizeDefaultConfig(), service = "orders-api") => stackOf(app, githubStackId(service));
 // Each file is committed once per long-lived branch, with the same content: read each path once.
-const committedFiles = () => [
+const committedFiles = (stack = github()) => [
   ...new Map(
-    resourcesOf(github(), "github_repository_file").map((block) => [
+    resourcesOf(stack, "github_repository_file").map((block) => [
       jsonText(block.body.file),
       { path: jsonText(block.body.file), content: unescapeTerraform(jsonText(block.body.content)) },
     ]),
   ).values(),
 ];
 
-describe("the pipeline in the synthesized github stack", () => {
-  it("commits every pipeline file of every service, verbatim once Terraform's escapes are read", () => {
-    const config = loadDefaultConfig();
-    const expected = config.services.flatMap((service) => serviceWorkflowFiles(servicePipelineProps(config, service)));
+describe("the pipeline in each service's synthesized github-<service> stack", () => {
+  it("commits every pipeline file of its own service, verbatim once Terraform's escapes are read", () => {
+    const config = configWith([["services", 1], { name: "billing-api" }]);
+    const app = synthesizeConfig(config);
     const byPath = (a: { path: string }, b: { path: string }) => a.path.localeCompare(b.path);
-    const committed = committedFiles().filter((file) => expected.some((candidate) => candidate.path === file.path));
-    expect(committed.sort(byPath)).toEqual([...expected].sort(byPath));
+    for (const service of config.services) {
+      const expected = serviceWorkflowFiles(servicePipelineProps(config, service));
+      const committed = committedFiles(github(app, service.name)).filter((file) =>
+        expected.some((candidate) => candidate.path === file.path),
+      );
+      expect(committed.sort(byPath)).toEqual([...expected].sort(byPath));
+      // Each repository's deploy jobs run in its own service stacks' workspaces.
+      const ci = committed.find((file) => file.path === ".github/workflows/ci.yml")?.content ?? "";
+      expect(ci).toContain(`${config.terraformCloud.workspacePrefix}-staging-${service.name}`);
+      expect(ci).toContain(`${config.terraformCloud.workspacePrefix}-production-${service.name}`);
+      for (const other of config.services.filter((candidate) => candidate !== service)) {
+        expect(ci).not.toContain(`-staging-${other.name}`);
+      }
+    }
   });
 
   it("keeps GitHub expressions and shell format strings literal for Terraform", () => {
@@ -47,9 +59,8 @@ describe("the pipeline in the synthesized github stack", () => {
   });
 
   it("tells each repository's deploy jobs the Terraform Cloud organization and host of the stacks", () => {
-    const cloud = stackOf(
+    const cloud = github(
       synthesizeConfig(loadDefaultConfig(), { terraformCloud: { organization: "acme", hostname: "tfe.example.com" } }),
-      "github",
     );
     expect(
       resourcesOf(cloud, "github_actions_variable").map((block) => [
@@ -72,7 +83,7 @@ describe("the pipeline in the synthesized github stack", () => {
   });
 });
 
-describe("blue-green settings shared by the pipeline and the production stack", () => {
+describe("blue-green settings shared by the pipeline and the production-<service> stack", () => {
   it("tells the deploy job which colour serves while the active-colour variable is empty, from the config", () => {
     for (const color of ["blue", "green"] as const) {
       const config = configWith([["environments", "production", "activeColor"], color]);

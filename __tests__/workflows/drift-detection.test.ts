@@ -226,8 +226,17 @@ describe("refresh-only plans of every deployed workspace", () => {
     const result = await runDrift();
     expect(result.code).toBe(0);
     const expected = workspacesOfOutput();
-    expect(expected.map((entry) => entry.stack)).toEqual(expect.arrayContaining(["github", "staging", "production"]));
-    expect(expected.map((entry) => entry.stack)).not.toContain("development");
+    // Every stack with a workspace, the cluster stacks too: a refresh-only plan changes nothing.
+    expect(expected.map((entry) => entry.stack)).toEqual([
+      "cluster-production",
+      "cluster-staging",
+      "github-orders-api",
+      "production",
+      "production-orders-api",
+      "staging",
+      "staging-orders-api",
+    ]);
+    expect(expected.map((entry) => entry.workspace)).toEqual(expected.map((entry) => `orders-api-${entry.stack}`));
     expect(api.created.map((run) => run.workspace)).toEqual(expected.map((entry) => entry.workspace));
     for (const run of api.created) {
       expect(run.attributes).toMatchObject({ "refresh-only": true, "plan-only": true });
@@ -245,30 +254,33 @@ describe("refresh-only plans of every deployed workspace", () => {
   });
 
   it("exits 2, lists the drifted stack in the summary table and notifies when a refresh finds changes", async () => {
-    api.plays["orders-api-production"] = { states: ["planning", "planned_and_finished"], hasChanges: true };
+    api.plays["orders-api-production-orders-api"] = {
+      states: ["planning", "planned_and_finished"],
+      hasChanges: true,
+    };
     const result = await runDrift({ DRIFT_WEBHOOK_URL: api.webhook });
     expect(result.code).toBe(2);
     expect(result.summary).toMatch(
-      /\| `production` \| `orders-api-production` \| drifted \| \[run-orders-api-production\]\(https:\/\/app\.terraform\.io\/app\/acme\/workspaces\/orders-api-production\/runs\/run-orders-api-production\) \|/,
+      /\| `production-orders-api` \| `orders-api-production-orders-api` \| drifted \| \[run-orders-api-production-orders-api\]\(https:\/\/app\.terraform\.io\/app\/acme\/workspaces\/orders-api-production-orders-api\/runs\/run-orders-api-production-orders-api\) \|/,
     );
     expect(result.summary).toContain(`1 drifted, 0 failed, ${workspacesOfOutput().length - 1} without drift.`);
-    expect(result.outputs).toContain("drifted=production\n");
-    expect(result.stdout).toContain("::warning::drift in the production stack");
+    expect(result.outputs).toContain("drifted=production-orders-api\n");
+    expect(result.stdout).toContain("::warning::drift in the production-orders-api stack");
     expect(api.notifications).toEqual([
-      { text: expect.stringContaining("drifted: production; failed: none") as string },
+      { text: expect.stringContaining("drifted: production-orders-api; failed: none") as string },
     ]);
   });
 
   it("exits 1 when a run errors or a workspace is missing, even if another stack drifted", async () => {
-    api.plays["orders-api-github"] = { states: ["errored"], hasChanges: false };
+    api.plays["orders-api-github-orders-api"] = { states: ["errored"], hasChanges: false };
     api.plays["orders-api-staging"] = { states: ["planned_and_finished"], hasChanges: true };
     delete api.plays["orders-api-production"];
     const result = await runDrift();
     expect(result.code).toBe(1);
-    expect(result.summary).toContain("| `github` | `orders-api-github` | failed: errored |");
+    expect(result.summary).toContain("| `github-orders-api` | `orders-api-github-orders-api` | failed: errored |");
     expect(result.summary).toContain("| `production` | `orders-api-production` | could not start a run");
     expect(result.summary).toContain("| `staging` | `orders-api-staging` | drifted |");
-    expect(result.outputs).toContain("failed=github production\n");
+    expect(result.outputs).toContain("failed=github-orders-api production\n");
   });
 
   it("reports a run that does not finish in time as failed instead of waiting forever", async () => {

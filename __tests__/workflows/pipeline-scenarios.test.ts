@@ -64,12 +64,14 @@ function answerFor(image: string | undefined) {
 beforeEach(async () => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), "pipeline-scenarios-"));
   broken = new Set();
-  tfc = await fakeTerraformCloud(["orders-api-staging", "orders-api-production"]);
+  // Only the workspaces of the service's own stacks per environment (<prefix>-<env>-<service>)
+  // exist: a deploy job that targets any other workspace gets a 404.
+  tfc = await fakeTerraformCloud(["orders-api-staging-orders-api", "orders-api-production-orders-api"]);
   github = await fakeGithub();
   registry = await fakeRegistry();
-  staging = await fakeService(() => answerFor(live("orders-api-staging").orders_api_image));
+  staging = await fakeService(() => answerFor(live("orders-api-staging-orders-api").orders_api_image));
   production = await fakeService(() => {
-    const variables = live("orders-api-production");
+    const variables = live("orders-api-production-orders-api");
     const color = variables.orders_api_active_color || "blue";
     return answerFor(variables[`orders_api_image_${color}`]);
   });
@@ -138,15 +140,15 @@ const outcome = (result: JobResult, step: RegExp) =>
 describe("a release through staging and production", () => {
   beforeEach(() => {
     registry.signed.add(NEW);
-    tfc.variables["orders-api-staging"] = { orders_api_image: OLD };
-    tfc.variables["orders-api-production"] = { orders_api_image_blue: OLD, orders_api_active_color: "" };
+    tfc.variables["orders-api-staging-orders-api"] = { orders_api_image: OLD };
+    tfc.variables["orders-api-production-orders-api"] = { orders_api_image_blue: OLD, orders_api_active_color: "" };
   });
 
   it("deploys the signed digest to staging, records that it passed, then switches production to it", async () => {
     const stagingRun = await deploy("deploy-staging", NEW);
     expect([stagingRun.status, stagingRun.log]).toEqual(["success", expect.any(String)]);
-    expect(tfc.variables["orders-api-staging"]?.orders_api_image).toBe(NEW);
-    expect(messages("orders-api-staging")).toEqual([
+    expect(tfc.variables["orders-api-staging-orders-api"]?.orders_api_image).toBe(NEW);
+    expect(messages("orders-api-staging-orders-api")).toEqual([
       expect.stringMatching(/^Deploy orders-api 1\.4\.0 \(sha256:2+\) from acme-platform\/orders-api@0123/),
       `Verified healthy: orders-api ${NEW}`,
     ]);
@@ -154,7 +156,7 @@ describe("a release through staging and production", () => {
 
     const productionRun = await deploy("deploy-production", NEW);
     expect(productionRun.status).toBe("success");
-    expect(tfc.variables["orders-api-production"]).toEqual({
+    expect(tfc.variables["orders-api-production-orders-api"]).toEqual({
       orders_api_image_blue: OLD,
       orders_api_image_green: NEW,
       orders_api_active_color: "green",
@@ -170,7 +172,7 @@ describe("a release through staging and production", () => {
     github.deployments.push({ id: 99, environment: "staging", payload: { digest: NEW }, statuses: ["success"] });
     const result = await deploy("deploy-production", NEW);
     expect(result.status).toBe("failure");
-    expect(result.log).toContain(`no run of orders-api-staging names ${NEW}: it was never deployed there`);
+    expect(result.log).toContain(`no run of orders-api-staging-orders-api names ${NEW}: it was never deployed there`);
     expect(tfc.runs).toEqual([]);
     expect(outcome(result, /Roll back/)).toBe("skipped");
   });
@@ -180,7 +182,7 @@ describe("a release through staging and production", () => {
     expect((await deploy("deploy-staging", NEW)).status).toBe("failure");
     const result = await deploy("deploy-production", NEW);
     expect(result.status).toBe("failure");
-    expect(result.log).toContain(`${NEW} has not passed orders-api-staging`);
+    expect(result.log).toContain(`${NEW} has not passed orders-api-staging-orders-api`);
   });
 
   it("rejects an image without this repository's signature before any Terraform Cloud change", async () => {
@@ -195,7 +197,7 @@ describe("a release through staging and production", () => {
 describe("Terraform Cloud runs that do not deploy", () => {
   beforeEach(() => {
     registry.signed.add(NEW);
-    tfc.variables["orders-api-staging"] = { orders_api_image: OLD };
+    tfc.variables["orders-api-staging-orders-api"] = { orders_api_image: OLD };
   });
 
   async function failedDeployment(polls: { status: string; confirmable?: boolean; planOnly?: boolean }[], env = {}) {
@@ -208,9 +210,9 @@ describe("Terraform Cloud runs that do not deploy", () => {
 
   it("fails a plan-only run (nothing applied) and rolls the variable back", async () => {
     const result = await failedDeployment([{ status: "planning" }, { status: "planned_and_finished", planOnly: true }]);
-    expect(result.log).toContain("run run-1 of orders-api-staging was plan-only: nothing was applied");
-    expect(tfc.variables["orders-api-staging"]?.orders_api_image).toBe(OLD);
-    expect(messages("orders-api-staging")[1]).toBe(`Roll back orders-api to ${OLD} after ${NEW} failed`);
+    expect(result.log).toContain("run run-1 of orders-api-staging-orders-api was plan-only: nothing was applied");
+    expect(tfc.variables["orders-api-staging-orders-api"]?.orders_api_image).toBe(OLD);
+    expect(messages("orders-api-staging-orders-api")[1]).toBe(`Roll back orders-api to ${OLD} after ${NEW} failed`);
   });
 
   it("discards a run that waits for confirmation when the time is up, then rolls back", async () => {
@@ -220,12 +222,12 @@ describe("Terraform Cloud runs that do not deploy", () => {
     expect(result.log).toContain("waits for a person (planned");
     expect(tfc.runs[0]?.actions).toEqual(["discard"]);
     expect(tfc.runs[1]?.status).toBe("applied");
-    expect(tfc.variables["orders-api-staging"]?.orders_api_image).toBe(OLD);
+    expect(tfc.variables["orders-api-staging-orders-api"]?.orders_api_image).toBe(OLD);
   });
 
   it("shows the failed plan's log for an errored run, then rolls back", async () => {
     const result = await failedDeployment([{ status: "planning" }, { status: "errored" }]);
-    expect(result.log).toContain("::error::run run-1 of orders-api-staging ended errored");
+    expect(result.log).toContain("::error::run run-1 of orders-api-staging-orders-api ended errored");
     expect(result.log).toContain("Error: Invalid value for variable");
     expect(tfc.runs[1]?.message).toBe(`Roll back orders-api to ${OLD} after ${NEW} failed`);
   });
@@ -236,7 +238,7 @@ describe("Terraform Cloud runs that do not deploy", () => {
     expect(tfc.runs[0]?.actions).toEqual(["cancel"]);
     expect(outcome(result, /Roll back/)).toBe("success");
     expect(tfc.runs[1]?.status).toBe("applied");
-    expect(live("orders-api-staging").orders_api_image).toBe(OLD);
+    expect(live("orders-api-staging-orders-api").orders_api_image).toBe(OLD);
   });
 });
 
@@ -244,17 +246,17 @@ describe("rollback", () => {
   beforeEach(() => registry.signed.add(NEW));
 
   it("on a first release restores the empty variable (no image), never a tag", async () => {
-    tfc.variables["orders-api-staging"] = {};
+    tfc.variables["orders-api-staging-orders-api"] = {};
     broken.add(NEW);
     const result = await deploy("deploy-staging", NEW);
     expect(result.status).toBe("failure");
-    expect(result.log).toContain("First release in orders-api-staging");
-    expect(tfc.variables["orders-api-staging"]).toEqual({ orders_api_image: "" });
-    expect(messages("orders-api-staging")[1]).toBe(`Roll back orders-api to no image after ${NEW} failed`);
+    expect(result.log).toContain("First release in orders-api-staging-orders-api");
+    expect(tfc.variables["orders-api-staging-orders-api"]).toEqual({ orders_api_image: "" });
+    expect(messages("orders-api-staging-orders-api")[1]).toBe(`Roll back orders-api to no image after ${NEW} failed`);
   });
 
   it("refuses to start when the image variable holds a tag, which a rollback could not restore", async () => {
-    tfc.variables["orders-api-staging"] = { orders_api_image: "1.3.0" };
+    tfc.variables["orders-api-staging-orders-api"] = { orders_api_image: "1.3.0" };
     const result = await deploy("deploy-staging", NEW);
     expect(result.status).toBe("failure");
     expect(result.log).toContain("must be an image digest (sha256:...) or empty");
@@ -262,8 +264,8 @@ describe("rollback", () => {
   });
 
   it("restores the exact colour and images of production when the health check fails after the switch", async () => {
-    tfc.variables["orders-api-staging"] = { orders_api_image: OLD };
-    tfc.variables["orders-api-production"] = {
+    tfc.variables["orders-api-staging-orders-api"] = { orders_api_image: OLD };
+    tfc.variables["orders-api-production-orders-api"] = {
       orders_api_image_blue: OLD,
       orders_api_image_green: "",
       orders_api_active_color: "",
@@ -273,12 +275,12 @@ describe("rollback", () => {
     const result = await deploy("deploy-production", NEW);
     expect(result.status).toBe("failure");
     expect(outcome(result, /Health check/)).toBe("failure");
-    expect(tfc.variables["orders-api-production"]).toEqual({
+    expect(tfc.variables["orders-api-production-orders-api"]).toEqual({
       orders_api_image_blue: OLD,
       orders_api_image_green: "",
       orders_api_active_color: "",
     });
-    expect(messages("orders-api-production")).toEqual([
+    expect(messages("orders-api-production-orders-api")).toEqual([
       `Deploy orders-api 1.4.0 (${NEW}) to the idle colour green`,
       `Switch orders-api traffic from blue to green (1.4.0, ${NEW})`,
       `Roll back orders-api: traffic to blue after ${NEW} failed`,
@@ -287,13 +289,13 @@ describe("rollback", () => {
   });
 
   it("rolls back when the service answers healthy but with the previous version", async () => {
-    tfc.variables["orders-api-staging"] = { orders_api_image: OLD };
+    tfc.variables["orders-api-staging-orders-api"] = { orders_api_image: OLD };
     VERSIONS[NEW] = "1.3.0";
     try {
       const result = await deploy("deploy-staging", NEW, { VERSION: "1.4.0" });
       expect(result.status).toBe("failure");
       expect(result.log).toContain("does not name version 1.4.0");
-      expect(tfc.variables["orders-api-staging"]?.orders_api_image).toBe(OLD);
+      expect(tfc.variables["orders-api-staging-orders-api"]?.orders_api_image).toBe(OLD);
     } finally {
       VERSIONS[NEW] = "1.4.0";
     }

@@ -427,7 +427,8 @@ describe("stage 4: deployment", () => {
 
   it("requires staging's Terraform Cloud record of the same digest before touching production", () => {
     const gate = stepOf(production, /Require this digest to have passed staging/);
-    expect(gate.env).toMatchObject({ STAGING_WORKSPACE: "orders-api-staging" });
+    // The workspace of this service's staging stack (staging-orders-api), where staging recorded it.
+    expect(gate.env).toMatchObject({ STAGING_WORKSPACE: "orders-api-staging-orders-api" });
     expect(gate.run).toBe(
       'TFC_WORKSPACE=$STAGING_WORKSPACE bash .github/scripts/terraform-cloud.sh require-verified "$DIGEST"\n',
     );
@@ -461,15 +462,18 @@ describe("stage 4: deployment", () => {
   });
 
   it.each([
-    ["staging", staging, "orders-api-staging"],
-    ["production", production, "orders-api-production"],
-  ])("%s: targets the environment's Terraform Cloud workspace", (_, job, workspace) => {
-    expect(job.env).toMatchObject({
-      TFC_WORKSPACE: workspace,
-      TF_CLOUD_ORGANIZATION: "${{ vars.TF_CLOUD_ORGANIZATION }}",
-      DIGEST: "${{ needs.publish.outputs.digest }}",
-    });
-  });
+    ["staging", staging, "orders-api-staging-orders-api"],
+    ["production", production, "orders-api-production-orders-api"],
+  ])(
+    "%s: targets the workspace of the service's own stack in the environment (<prefix>-<env>-<service>)",
+    (_, job, workspace) => {
+      expect(job.env).toMatchObject({
+        TFC_WORKSPACE: workspace,
+        TF_CLOUD_ORGANIZATION: "${{ vars.TF_CLOUD_ORGANIZATION }}",
+        DIGEST: "${{ needs.publish.outputs.digest }}",
+      });
+    },
+  );
 
   it("staging (rolling): sets the service's image variable, applies, checks health, restores on failure", () => {
     expect(staging.env).toMatchObject({ IMAGE_VARIABLE: "orders_api_image" });

@@ -140,7 +140,14 @@ function parseArguments(argv: readonly string[]): { quiet: boolean; services?: s
       const value = argument === "--services" ? argv[(index += 1)] : argument.slice("--services=".length);
       services = value === undefined ? undefined : parseServiceList(value);
       if (services === undefined) {
-        throw new UsageError(`--services needs a comma-separated list of service names.\n${USAGE}`);
+        // A known option with a value to fix, like a malformed DELIVERY_SERVICES: a problem, not usage.
+        throw new ConfigError("command line", [
+          {
+            field: "--services",
+            message:
+              "must be a comma-separated list of service names such as orders-api,billing-api; leave it out to synthesize every service",
+          },
+        ]);
       }
     } else {
       throw new UsageError(`Unknown argument '${argument}'.\n${USAGE}`);
