@@ -15,7 +15,7 @@ import { configWith, type ConfigEdit } from "../support/config-text";
 import { kubernetesObjectsOf, objectsOfKind, type KubernetesObject } from "../support/kubernetes-objects";
 import { schemaErrors } from "../support/kubernetes-schemas";
 import { stackOf, synthesizeConfig, synthesizeDefaultConfig, type SynthesizedApp, groupOf } from "../support/synth";
-import { resourcesOf, type TerraformJson } from "../../lib/terraform-json/terraform-json";
+import { dataSourcesOf, resourcesOf, type TerraformJson } from "../../lib/terraform-json/terraform-json";
 
 const app = synthesizeDefaultConfig();
 const SERVICE = "orders-api";
@@ -396,6 +396,20 @@ describe("least privilege in the cluster", () => {
     ]) {
       expect(granted).not.toContain(forbidden);
     }
+  });
+
+  it("lets the production deployer list the Deployments its plan reads for the live size, in its own namespace only", () => {
+    const lookups = dataSourcesOf(stackOf(app, "production-orders-api"), "kubernetes_resources").map(({ body }) => body);
+    expect(lookups.map((body) => [body.api_version, body.kind, body.namespace])).toEqual([
+      ["apps/v1", "Deployment", "orders-production"],
+    ]);
+    // A kubernetes_resources lookup is a List call (provider v2.38.0 manifest/provider/datasource.go:159).
+    const [role] = objectsOfKind<IRole>(kubernetesObjectsOf(stackOf(app, "production-cluster")), "Role");
+    expect(role?.metadata?.namespace).toBe("orders-production");
+    const rule = role?.rules?.find((candidate) => candidate.apiGroups?.includes("apps"));
+    expect(rule?.resources).toContain("deployments");
+    expect(rule?.verbs).toContain("list");
+    expect(dataSourcesOf(stackOf(app, "staging-orders-api"), "kubernetes_resources")).toEqual([]);
   });
 
   it("authenticates the cluster stacks with their own cluster-level variables, never the environment's token", () => {
