@@ -215,7 +215,7 @@ describe("ManagedFiles", () => {
     new ManagedFiles(scope, "f", { repository: "api", files: [{ path: "ci.yml", content: "run: ${{ github.sha }}" }] });
     const output = synth(scope);
     expect(resourcesOf(output, "github_repository_file").map((block) => block.body)).toMatchObject([
-      { branch: "automation/managed-files/main", content: "run: $${{ github.sha }}" },
+      { branch: "${each.key}", content: "run: $${{ github.sha }}" },
     ]);
     expect(resourcesOf(output, "github_repository_pull_request").map((block) => block.body.base_ref)).toEqual(["main"]);
   });
