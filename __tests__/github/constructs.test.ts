@@ -1,4 +1,4 @@
-import { TerraformStack, Testing } from "cdktf";
+import { Fn, TerraformStack, Testing } from "cdktf";
 import {
   ActionsSecrets,
   ActionsVariables,
@@ -168,6 +168,12 @@ describe("ManagedFiles", () => {
     expect(() => new ManagedFiles(stack(), "f", { repository: "api", files: [file, file] })).toThrow(
       "'a.txt' is listed twice for repository api",
     );
+  });
+
+  it("rejects a repository given as a reference, which would defer the target's lookups to apply time", () => {
+    expect(
+      () => new ManagedFiles(stack(), "f", { repository: Fn.lower("API"), files: [{ path: "a.txt", content: "" }] }),
+    ).toThrow("repository must be the repository's plain name, not a reference");
   });
 
   it("rejects a path with a leading slash", () => {

@@ -223,7 +223,7 @@ describe("managed files", () => {
     }
   });
 
-  it("reads every managed file on each target at plan time, with no depends_on that would defer the read", () => {
+  it("reads every managed file on each target at plan time: no reference to a managed resource, no depends_on", () => {
     const lookups = dataSourcesOf(github, "github_repository_file");
     expect(lookups.map((block) => `${jsonText(block.body.branch)}:${jsonText(block.body.file)}`).sort()).toEqual(
       files
@@ -235,6 +235,7 @@ describe("managed files", () => {
       ...dataSourcesOf(github, "github_branch").filter((b) => b.name.includes("-files_")),
     ]) {
       expect(lookup.body.depends_on).toBeUndefined();
+      expect(lookup.body.repository).toBe("orders-api");
     }
   });
 

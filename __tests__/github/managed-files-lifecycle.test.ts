@@ -209,6 +209,44 @@ describe("the blob id a proposal compares", () => {
   });
 });
 
+describe("when terraform reads a data source (why the target's lookups name the repository literally)", () => {
+  // terraform_remote_state is terraform's built-in data source: no provider to download.
+  const scratch = fs.mkdtempSync(path.join(os.tmpdir(), "data-source-deferral-"));
+  afterAll(() => fs.rmSync(scratch, { recursive: true, force: true }));
+
+  function planned(path: string): string {
+    fs.writeFileSync(
+      `${scratch}/main.tf.json`,
+      JSON.stringify({
+        resource: { terraform_data: { repository: { input: "api" } } },
+        data: { terraform_remote_state: { target: { backend: "local", config: { path } } } },
+        output: { read: { value: "${data.terraform_remote_state.target.outputs}" } },
+      }),
+    );
+    const run = (...args: string[]) =>
+      execFileSync("terraform", args, { cwd: scratch, encoding: "utf8", env: offlineTerraformEnvironment(scratch) });
+    run("init", "-input=false", "-no-color");
+    return run("plan", "-input=false", "-no-color");
+  }
+
+  beforeAll(() => {
+    fs.writeFileSync(
+      `${scratch}/api.tfstate`,
+      JSON.stringify({ version: 4, terraform_version: "1.11.0", serial: 1, lineage: "l", outputs: {}, resources: [] }),
+    );
+  });
+
+  it("reads a data source naming its arguments literally during plan, while the repository is still to be created", () => {
+    expect(planned("api.tfstate")).not.toContain("will be read during apply");
+  });
+
+  it("defers to apply a data source that references a managed resource with pending changes, even a known attribute", () => {
+    expect(planned("${terraform_data.repository.input}.tfstate")).toContain(
+      "data.terraform_remote_state.target will be read during apply",
+    );
+  });
+});
+
 describe("pull-request delivery of managed files, over successive applies", () => {
   let firstHead = "";
   let secondHead = "";

@@ -25,7 +25,12 @@ export interface ManagedFilesTarget {
 }
 
 export interface ManagedFilesProps {
-  /** The repository the files are committed to. */
+  /**
+   * The repository the files are committed to, by its plain name, not a reference to the repository
+   * resource: terraform reads a data source that references a managed resource with pending changes
+   * only at apply time, and the proposal's for_each sets, derived from the target's lookups, must be
+   * known at plan time. Order the commits after the repository with `dependsOn`.
+   */
   readonly repository: string;
   /** The files; paths must be unique. */
   readonly files: readonly ManagedFile[];
@@ -33,7 +38,7 @@ export interface ManagedFilesProps {
   readonly targets?: readonly ManagedFilesTarget[];
   /** Pull requests come from `<prefix>/<target branch>/<key>`, branches no ruleset protects. @default "automation/managed-files" */
   readonly headBranchPrefix?: string;
-  /** Resources that must exist before a head branch is created (the repository, its branches); the lookups of the target are read at plan time and wait for nothing. @default none */
+  /** Resources that must exist before a head branch is created or a file committed (the repository, its branches); the lookups wait for nothing. @default none */
   readonly dependsOn?: readonly ITerraformDependable[];
 }
 
@@ -78,6 +83,11 @@ export class ManagedFiles extends Construct {
 
   constructor(scope: Construct, id: string, props: ManagedFilesProps) {
     super(scope, id);
+    if (Token.isUnresolved(props.repository)) {
+      throw new Error(
+        "ManagedFiles: repository must be the repository's plain name, not a reference (the target's lookups would wait for it until apply)",
+      );
+    }
     const seen = new Set<string>();
     for (const file of props.files) {
       if (file.path === "" || file.path.startsWith("/")) {
@@ -158,8 +168,9 @@ function proposeInPullRequest(
   headPrefix: string,
   context: DeliveryContext,
 ): RepositoryPullRequest {
-  // No depends_on on the lookups: an explicit dependency with pending changes would defer them to
-  // apply time, and the for_each sets below must be known at plan time.
+  // The lookups reference no managed resource and have no depends_on: either would defer them to
+  // apply time while that resource has changes (a new repository, a changed setting), and the
+  // for_each sets below must be known at plan time.
   const targetHead = new DataGithubBranch(scope, "target-head", { repository: context.repository, branch: target });
   const onTarget = context.files.map((file) => {
     const lookup = new DataGithubRepositoryFile(scope, `${file.path}-on-target`, {
