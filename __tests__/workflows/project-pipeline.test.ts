@@ -72,19 +72,9 @@ describe("this project's own pipeline", () => {
     expect(plan.steps.at(-1)?.run).toContain('npx cdktf diff "$STACK"');
   });
 
-  it("deploys github, then staging, then production on pushes to main, production behind its environment", () => {
-    expect(DEPLOYED_STACK_IDS).toEqual(["github", "staging", "production"]);
-    expect(["deploy-github", "deploy-staging", "deploy-production"].map((id) => job(id).needs)).toEqual([
-      ["test"],
-      ["deploy-github"],
-      ["deploy-staging"],
-    ]);
-    for (const id of ["deploy-github", "deploy-staging", "deploy-production"]) {
-      expect(job(id).if).toBe("github.event_name == 'push' && github.ref == 'refs/heads/main'");
-      expect(scripts(id).at(-1)).toContain('npx cdktf deploy "$STACK" --auto-approve');
-    }
-    expect(job("deploy-production").environment).toEqual({ name: "production" });
-    expect(job("deploy-staging").environment).toBeUndefined();
+  it("deploys nothing itself: on pushes to main it only tests, and the delivery workflow runs the changed stacks", () => {
+    expect(Object.keys(workflow.jobs)).toEqual(["test", "plan"]);
+    expect(files.map((file) => file.path)).toContain(".github/workflows/deliver.yml");
   });
 
   it("never writes the Terraform Cloud token to a file or to $GITHUB_ENV", () => {
@@ -92,8 +82,7 @@ describe("this project's own pipeline", () => {
     expect(text).toContain('export "TF_TOKEN_$(printf');
   });
 
-  it("rejects an approval stack that is not deployed, and no stacks", () => {
-    expect(() => projectWorkflow({ stacks: ["github"], approvalStack: "production" })).toThrow(/approvalStack/);
+  it("rejects an empty stack list", () => {
     expect(() => projectWorkflow({ stacks: [] })).toThrow(/at least one stack/);
   });
 });

@@ -1,5 +1,6 @@
 import type { ManagedFile } from "../../lib/domain/managed-file";
 import { dependabotConfig } from "./dependabot";
+import { DELIVERY_WORKFLOW_PATH, deliveryWorkflow } from "./delivery";
 import { DRIFT_WORKFLOW_PATH, driftWorkflow } from "./drift-detection";
 import { Job } from "./job";
 import { Step } from "./step";
@@ -7,13 +8,8 @@ import { checkoutStep } from "./toolchain";
 import { Workflow } from "./workflow";
 
 export interface ProjectPipelineProps {
-  /** The stack ids, in deployment order (`github`, `staging`, `production`). */
+  /** The stack ids pull requests plan speculatively (`github`, `staging`, `production`). */
   readonly stacks: readonly string[];
-  /**
-   * The stack whose deployment waits for approval: its job runs in the GitHub environment of the
-   * same name, whose required reviewers are the gate. @default "production"
-   */
-  readonly approvalStack?: string;
   /** @default "20" (the `engines` floor of package.json) */
   readonly nodeVersion?: string;
   /** @default "1.11.4" (the version the template-parser tests run) */
@@ -27,13 +23,17 @@ export const PROJECT_WORKFLOW_PATH = ".github/workflows/ci.yml";
  * This project's own pipeline, from the same model and under the same rules as the service
  * pipelines: on pull requests `npm ci`, `npm test`, a synth, and a speculative plan of every
  * stack in Terraform Cloud (a notice instead when no token is configured, as for pull requests
- * from forks); on pushes to main, `cdktf deploy` of each stack in order, the last one behind an
- * environment approval.
+ * from forks); on pushes to main the tests again, while the delivery workflow (`delivery.ts`) runs
+ * the changed stacks in Terraform Cloud.
  */
 export function projectPipelineFiles(props: ProjectPipelineProps): ManagedFile[] {
   return [
     { path: PROJECT_WORKFLOW_PATH, content: projectWorkflow(props).toYaml() },
     { path: DRIFT_WORKFLOW_PATH, content: driftWorkflow({ toolchain: toolchainSteps(props) }).toYaml() },
+    {
+      path: DELIVERY_WORKFLOW_PATH,
+      content: deliveryWorkflow({ setup: setupSteps(props), terraformCloudEnv: TERRAFORM_CLOUD_ENV }).toYaml(),
+    },
     { path: ".github/dependabot.yml", content: dependabotConfig(["github-actions", "npm"]) },
   ];
 }
@@ -42,41 +42,7 @@ export function projectWorkflow(props: ProjectPipelineProps): Workflow {
   if (props.stacks.length === 0) {
     throw new Error("projectWorkflow: stacks must list at least one stack id");
   }
-  const approvalStack = props.approvalStack ?? "production";
-  if (!props.stacks.includes(approvalStack)) {
-    throw new Error(`projectWorkflow: approvalStack '${approvalStack}' is not one of ${props.stacks.join(", ")}`);
-  }
   const toolchain = toolchainSteps(props);
-  const deployJobs: Record<string, Job> = {};
-  props.stacks.forEach((stack, index) => {
-    const previous = index === 0 ? "test" : `deploy-${props.stacks[index - 1] ?? ""}`;
-    deployJobs[`deploy-${stack}`] = new Job({
-      name: `deploy ${stack}`,
-      needs: [previous],
-      if: "github.event_name == 'push' && github.ref == 'refs/heads/main'",
-      ...(stack === approvalStack ? { environment: { name: approvalStack } } : {}),
-      permissions: { contents: "read" },
-      concurrency: { group: `deploy-${stack}`, cancelInProgress: false },
-      timeoutMinutes: 60,
-      env: { ...TERRAFORM_CLOUD_ENV, STACK: stack },
-      steps: [
-        ...toolchain,
-        new Step({
-          name: `Deploy the ${stack} stack (Terraform Cloud)`,
-          env: { TF_API_TOKEN: "${{ secrets.TF_API_TOKEN }}" },
-          run: `
-if [ -z "$TF_API_TOKEN" ] || [ -z "$TF_CLOUD_ORGANIZATION" ]; then
-  echo "::error::Deploying needs the repository secret TF_API_TOKEN and the repository variable TF_CLOUD_ORGANIZATION (README: This project's own pipeline)"
-  exit 1
-fi
-${EXPORT_TOKEN}
-npx cdktf deploy "$STACK" --auto-approve
-`.trimStart(),
-        }),
-      ],
-    });
-  });
-
   return new Workflow({
     name: "CI",
     on: { pull_request: {}, push: { branches: ["main"] } },
@@ -127,7 +93,6 @@ fi
           }),
         ],
       }),
-      ...deployJobs,
     },
   });
 }
@@ -149,8 +114,12 @@ const EXPORT_TOKEN = [
 ].join("\n");
 
 function toolchainSteps(props: ProjectPipelineProps): Step[] {
+  return [checkoutStep(), ...setupSteps(props)];
+}
+
+/** Node.js, Terraform and the locked dependencies, in a checked-out repository. */
+function setupSteps(props: ProjectPipelineProps): Step[] {
   return [
-    checkoutStep(),
     new Step({
       name: "Set up Node.js (npm cache)",
       uses: "actions/setup-node",
