@@ -320,6 +320,27 @@ describe("the delivery workflow", () => {
     });
   });
 
+  it("documents in the README every secret and variable it reads", () => {
+    const readme = fs.readFileSync(path.join(PROJECT_ROOT, "README.md"), "utf8");
+    const section = readme.slice(
+      readme.indexOf("### Delivery of this project's stacks"),
+      readme.indexOf("### Drift detection"),
+    );
+    const names = [...text.matchAll(/\$\{\{ (?:secrets|vars)\.([A-Z_]+) \}\}/g)].map((match) => match[1] as string);
+    expect(new Set(names)).toEqual(
+      new Set([
+        "TF_API_TOKEN",
+        "TF_CLOUD_ORGANIZATION",
+        "TF_CLOUD_HOSTNAME",
+        "TFC_CREATE_WORKSPACES",
+        "TFC_PROJECT_ID",
+      ]),
+    );
+    for (const name of names) {
+      expect(section).toContain(`\`${name}`);
+    }
+  });
+
   it("rejects a level timeout that is not a positive whole number of seconds", () => {
     expect(() => deliveryWorkflow({ setup: [], terraformCloudEnv: {}, levelTimeoutSeconds: 0 })).toThrow(
       /levelTimeoutSeconds must be a positive whole number/,
