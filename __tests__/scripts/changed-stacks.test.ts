@@ -22,9 +22,22 @@ beforeAll(() => {
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
 let outputs = 0;
+/** A fresh output: for the tests that edit its manifest. */
 function fleet(contents: FleetContents): string {
   const outdir = path.join(dir, `fleet-${(outputs += 1)}`);
   synthesizeFleet(outdir, contents);
+  return outdir;
+}
+
+const shared = new Map<string, string>();
+/** An output synthesized once per contents, for the tests that only read it. */
+function sharedFleet(contents: FleetContents): string {
+  const key = JSON.stringify(contents);
+  let outdir = shared.get(key);
+  if (outdir === undefined) {
+    outdir = fleet(contents);
+    shared.set(key, outdir);
+  }
   return outdir;
 }
 
@@ -35,7 +48,7 @@ const TWO_SERVICES = { services: { "orders-api": "1", "billing-api": "1" } };
 
 describe("the stacks a delivery runs", () => {
   it("runs nothing when the head synthesizes exactly what the base did", () => {
-    const plan = planDelivery(readOutput(fleet(TWO_SERVICES)), readOutput(fleet(TWO_SERVICES)));
+    const plan = planDelivery(readOutput(sharedFleet(TWO_SERVICES)), readOutput(sharedFleet(TWO_SERVICES)));
     expect(plan.levels).toEqual([]);
     expect(plan.notRun).toEqual([]);
     expect(plan.removed).toEqual([]);
@@ -44,8 +57,8 @@ describe("the stacks a delivery runs", () => {
 
   it("runs only the changed service's stacks after a one-service change, github before the environments", () => {
     const plan = planDelivery(
-      readOutput(fleet(TWO_SERVICES)),
-      readOutput(fleet({ services: { "orders-api": "2", "billing-api": "1" } })),
+      readOutput(sharedFleet(TWO_SERVICES)),
+      readOutput(sharedFleet({ services: { "orders-api": "2", "billing-api": "1" } })),
     );
     expect(levelIds(plan)).toEqual([["github-orders-api"], ["production-orders-api", "staging-orders-api"]]);
     expect(plan.levels[0]?.[0]).toEqual({
@@ -61,8 +74,8 @@ describe("the stacks a delivery runs", () => {
 
   it("runs a changed shared stack in an earlier level than every stack that depends on it", () => {
     const plan = planDelivery(
-      readOutput(fleet(TWO_SERVICES)),
-      readOutput(fleet({ services: { "orders-api": "2", "billing-api": "1" }, shared: "2" })),
+      readOutput(sharedFleet(TWO_SERVICES)),
+      readOutput(sharedFleet({ services: { "orders-api": "2", "billing-api": "1" }, shared: "2" })),
     );
     expect(levelIds(plan)).toEqual([
       ["github-orders-api", "production", "staging"],
@@ -71,13 +84,16 @@ describe("the stacks a delivery runs", () => {
   });
 
   it("never re-runs an unchanged stack, even when a stack it depends on changed", () => {
-    const plan = planDelivery(readOutput(fleet(TWO_SERVICES)), readOutput(fleet({ ...TWO_SERVICES, shared: "2" })));
+    const plan = planDelivery(
+      readOutput(sharedFleet(TWO_SERVICES)),
+      readOutput(sharedFleet({ ...TWO_SERVICES, shared: "2" })),
+    );
     // The per-service stacks did not change: an unchanged stack is never re-run.
     expect(levelIds(plan)).toEqual([["production", "staging"]]);
   });
 
   it("treats every stack as new without a base, and a new service's stacks as new", () => {
-    const first = planDelivery(undefined, readOutput(fleet(TWO_SERVICES)));
+    const first = planDelivery(undefined, readOutput(sharedFleet(TWO_SERVICES)));
     expect(levelIds(first)).toEqual([
       ["github-billing-api", "github-orders-api", "production", "staging"],
       ["production-billing-api", "production-orders-api", "staging-billing-api", "staging-orders-api"],
@@ -85,8 +101,8 @@ describe("the stacks a delivery runs", () => {
     expect(first.levels.flat().every((entry) => entry.change === "new")).toBe(true);
 
     const added = planDelivery(
-      readOutput(fleet(TWO_SERVICES)),
-      readOutput(fleet({ services: { ...TWO_SERVICES.services, "search-api": "1" } })),
+      readOutput(sharedFleet(TWO_SERVICES)),
+      readOutput(sharedFleet({ services: { ...TWO_SERVICES.services, "search-api": "1" } })),
     );
     expect(levelIds(added)).toEqual([["github-search-api"], ["production-search-api", "staging-search-api"]]);
     expect(added.levels.flat().map((entry) => entry.change)).toEqual(["new", "new", "new"]);
@@ -94,8 +110,8 @@ describe("the stacks a delivery runs", () => {
 
   it("lists changed local-state and cluster stacks without running them", () => {
     const plan = planDelivery(
-      readOutput(fleet(TWO_SERVICES)),
-      readOutput(fleet({ ...TWO_SERVICES, cluster: "2", development: "2" })),
+      readOutput(sharedFleet(TWO_SERVICES)),
+      readOutput(sharedFleet({ ...TWO_SERVICES, cluster: "2", development: "2" })),
     );
     expect(plan.levels).toEqual([]);
     expect(plan.notRun.map((entry) => entry.stack)).toEqual(["development", "production-cluster", "staging-cluster"]);
@@ -105,7 +121,10 @@ describe("the stacks a delivery runs", () => {
   });
 
   it("reports a stack only the base has as removed, with what the operator does, and never runs it", () => {
-    const plan = planDelivery(readOutput(fleet(TWO_SERVICES)), readOutput(fleet({ services: { "orders-api": "1" } })));
+    const plan = planDelivery(
+      readOutput(sharedFleet(TWO_SERVICES)),
+      readOutput(sharedFleet({ services: { "orders-api": "1" } })),
+    );
     expect(plan.levels).toEqual([]);
     expect(plan.removed).toEqual([
       { stack: "github-billing-api", workspace: `${FLEET_PREFIX}-github-billing-api` },
@@ -119,7 +138,7 @@ describe("the stacks a delivery runs", () => {
     const manifestFile = path.join(head, "manifest.json");
     const manifest = JSON.parse(fs.readFileSync(manifestFile, "utf8")) as { stacks: Record<string, unknown> };
     const reversed = Object.fromEntries(Object.entries(manifest.stacks).reverse());
-    const base = readOutput(fleet(TWO_SERVICES));
+    const base = readOutput(sharedFleet(TWO_SERVICES));
     const before = planDelivery(base, readOutput(head));
     fs.writeFileSync(manifestFile, JSON.stringify({ ...manifest, stacks: reversed }));
     expect(planDelivery(base, readOutput(head))).toEqual(before);
@@ -154,7 +173,7 @@ describe("the dependency graph", () => {
   });
 
   it("holds a changed stack whose changed dependency the pipeline does not apply", () => {
-    const base = fleet(TWO_SERVICES);
+    const base = sharedFleet(TWO_SERVICES);
     const head = fleet({ services: { "orders-api": "2", "billing-api": "1" }, cluster: "2" });
     setDependencies(head, "staging-orders-api", ["staging", "github-orders-api", "staging-cluster"]);
     const plan = planDelivery(readOutput(base), readOutput(head));
@@ -182,8 +201,8 @@ describe("npm run changed-stacks", () => {
   };
 
   it("prints the levels for people and writes the JSON the workflow reads", () => {
-    const base = fleet(TWO_SERVICES);
-    const head = fleet({ services: { "orders-api": "2" }, shared: "2" });
+    const base = sharedFleet(TWO_SERVICES);
+    const head = sharedFleet({ services: { "orders-api": "2" }, shared: "2" });
     const jsonFile = path.join(dir, "plan.json");
     const result = run(["--base", base, "--head", head, "--json", jsonFile]);
     expect(result.code).toBe(0);
@@ -205,7 +224,7 @@ describe("npm run changed-stacks", () => {
   });
 
   it("writes only the JSON to stdout with --json -", () => {
-    const result = run(["--no-base", "--head", fleet(TWO_SERVICES), "--json", "-"]);
+    const result = run(["--no-base", "--head", sharedFleet(TWO_SERVICES), "--json", "-"]);
     expect(result.code).toBe(0);
     expect((JSON.parse(result.stdout) as DeliveryPlan).levels).toHaveLength(2);
   });
