@@ -4,12 +4,11 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { projectPipelineFiles } from "../renderers/workflows";
-import { DEPLOYED_STACK_IDS } from "../lib/app/app";
 
 const root = path.resolve(__dirname, "..");
 const check = process.argv.includes("--check");
 let stale = 0;
-for (const file of projectPipelineFiles({ stacks: DEPLOYED_STACK_IDS })) {
+for (const file of projectPipelineFiles()) {
   const target = path.join(root, file.path);
   const current = fs.existsSync(target) ? fs.readFileSync(target, "utf8") : undefined;
   if (current === file.content) {

@@ -3,7 +3,6 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { parse } from "yaml";
-import { DEPLOYED_STACK_IDS } from "../../lib/app/app";
 import { projectPipelineFiles } from "../../renderers/workflows";
 import { DELIVERY_SCRIPTS, DELIVERY_WORKFLOW_PATH, deliveryWorkflow } from "../../renderers/workflows/delivery";
 import { deliveryPlanJson } from "../../scripts/deliver/changed-stacks";
@@ -20,8 +19,7 @@ jest.setTimeout(60_000);
 
 const RUN_LEVELS = path.join(PROJECT_ROOT, DELIVERY_SCRIPTS.runLevels);
 const BASE_COMMIT = path.join(PROJECT_ROOT, DELIVERY_SCRIPTS.baseCommit);
-const text = projectPipelineFiles({ stacks: DEPLOYED_STACK_IDS }).find((file) => file.path === DELIVERY_WORKFLOW_PATH)
-  ?.content as string;
+const text = projectPipelineFiles().find((file) => file.path === DELIVERY_WORKFLOW_PATH)?.content as string;
 
 interface Step {
   name: string;
@@ -43,7 +41,10 @@ const job = workflow.jobs.deliver as (typeof workflow.jobs)[string];
 /** A run the fake API plays: its states one per poll (the last repeats). */
 interface FakeRun {
   states: string[];
+  /** @default what the run was created with */
   planOnly?: boolean;
+  /** @default true */
+  hasChanges?: boolean;
 }
 
 interface FakeTerraformCloud {
@@ -53,6 +54,8 @@ interface FakeTerraformCloud {
   /** What happened, in order: `start <workspace>`, `end <workspace> <state>`, `create <workspace>`, `discard <run>`. */
   readonly events: string[];
   readonly runs: { workspace: string; attributes: Record<string, unknown>; configurationVersion: string }[];
+  /** Workspace name -> the attributes of its configuration version. */
+  readonly versions: Record<string, Record<string, unknown>>;
   readonly createdWorkspaces: Record<string, unknown>[];
   /** Workspace name -> the bytes uploaded as its configuration. */
   readonly uploads: Map<string, Buffer>;
@@ -76,6 +79,7 @@ async function startFakeTerraformCloud(): Promise<FakeTerraformCloud> {
     plays: {} as Record<string, FakeRun>,
     events: [] as string[],
     runs: [] as FakeTerraformCloud["runs"],
+    versions: {} as Record<string, Record<string, unknown>>,
     createdWorkspaces: [] as Record<string, unknown>[],
     uploads: new Map<string, Buffer>(),
     authorizations: { api: new Set<string | undefined>(), upload: new Set<string | undefined>() },
@@ -106,6 +110,7 @@ async function startFakeTerraformCloud(): Promise<FakeTerraformCloud> {
     }
     const versions = /^\/api\/v2\/workspaces\/ws-([^/]+)\/configuration-versions$/.exec(url)?.[1];
     if (method === "POST" && versions !== undefined) {
+      api.versions[versions] = (JSON.parse(body) as { data: { attributes: Record<string, unknown> } }).data.attributes;
       return {
         status: 201,
         json: {
@@ -167,7 +172,9 @@ async function startFakeTerraformCloud(): Promise<FakeTerraformCloud> {
             id: `run-${run}`,
             attributes: {
               status,
-              "plan-only": play.planOnly ?? false,
+              "plan-only":
+                play.planOnly ?? api.runs.find((entry) => entry.workspace === run)?.attributes["plan-only"] ?? false,
+              "has-changes": play.hasChanges ?? true,
               actions: { "is-confirmable": status === "planned", "is-discardable": status === "planned" },
             },
           },
@@ -294,9 +301,7 @@ describe("the delivery workflow", () => {
     expect(await actionlintFindings(text)).toEqual([]);
     expect(actionValidatorErrors(text)).toEqual([]);
     expect(hardeningProblems(text)).toEqual([]);
-    const ci = projectPipelineFiles({ stacks: DEPLOYED_STACK_IDS }).find((file) =>
-      file.path.endsWith("ci.yml"),
-    )?.content;
+    const ci = projectPipelineFiles().find((file) => file.path.endsWith("ci.yml"))?.content;
     for (const uses of job.steps.flatMap((step) => (step.uses === undefined ? [] : [step.uses]))) {
       expect(ci).toContain(uses);
     }
@@ -309,7 +314,7 @@ describe("the delivery workflow", () => {
       expect.stringContaining('CDKTF_OUTDIR="$RUNNER_TEMP/base.out" npm run synth') as string,
       "npm run synth",
       expect.stringContaining('npm run --silent changed-stacks -- "${base[@]}" --head cdktf.out --json') as string,
-      `bash ${DELIVERY_SCRIPTS.runLevels} "$RUNNER_TEMP/delivery.json" cdktf.out`,
+      `bash ${DELIVERY_SCRIPTS.runLevels} "$RUNNER_TEMP/changed-stacks.json" cdktf.out`,
     ]);
     expect(job.steps.find((step) => step.name === "Synthesize the base commit")?.if).toBe(
       "steps.base.outputs.commit != 'none'",
@@ -376,6 +381,7 @@ describe("Terraform Cloud runs of the changed stacks", () => {
     );
     for (const entry of api.runs) {
       expect(entry.configurationVersion).toBe(`cv-${entry.workspace}`);
+      expect(api.versions[entry.workspace]).toEqual({ "auto-queue-runs": false, speculative: false });
       // No auto-apply attribute: the workspace's Auto-apply setting decides; never plan-only.
       expect(Object.keys(entry.attributes)).toEqual(["message"]);
       expect(entry.attributes.message).toMatch(/^Delivery of 0123456789abcdef0123456789abcdef01234567: /);
@@ -515,6 +521,65 @@ describe("Terraform Cloud runs of the changed stacks", () => {
     expect(result.code).toBe(1);
     expect(result.stderr).toContain("secret TF_API_TOKEN");
     expect(api.runs).toEqual([]);
+  });
+});
+
+describe("speculative plans of a pull request's changed stacks (--plan-only)", () => {
+  const planOnly = (target: { plan: string; outdir: string }, env: Record<string, string> = {}) =>
+    run(RUN_LEVELS, ["--plan-only", target.plan, target.outdir], {
+      TF_API_TOKEN: "plan-token-for-tests",
+      TF_CLOUD_ORGANIZATION: "acme",
+      TFC_API_URL: api.url,
+      TFC_POLL_SECONDS: "0",
+      ...env,
+    });
+
+  it("plans every changed stack at once, speculatively, and reports which plans found changes", async () => {
+    const target = delivery(TWO, { ...TWO, services: { "orders-api": "2", "billing-api": "1" }, shared: "2" });
+    for (const stack of ["staging", "production", "github-orders-api", "staging-orders-api", "production-orders-api"]) {
+      api.plays[ws(stack)] = { states: ["planning", "planned_and_finished"], hasChanges: stack !== "production" };
+    }
+    const result = await planOnly(target);
+    expect(result.code).toBe(0);
+    const starts = api.events.filter((event) => event.startsWith("start "));
+    const firstEnd = api.events.findIndex((event) => event.startsWith("end "));
+    // No levels: a plan applies nothing, so no stack waits for another.
+    expect(starts).toHaveLength(5);
+    expect(api.events.indexOf(starts.at(-1) as string)).toBeLessThan(firstEnd);
+    for (const entry of api.runs) {
+      expect(entry.attributes["plan-only"]).toBe(true);
+      expect(entry.attributes.message).toMatch(/^Speculative plan of /);
+      expect(api.versions[entry.workspace]).toEqual({ "auto-queue-runs": false, speculative: true });
+    }
+    expect(result.summary).toContain("## Speculative plans of the changed stacks");
+    expect(result.summary).toMatch(/\| 1 \| `production` \| .* \| planned: no changes \|/);
+    expect(result.summary).toMatch(/\| 1 \| `staging-orders-api` \| .* \| planned: changes \|/);
+    expect(result.summary).toContain("5 planned (4 with changes), 0 failed");
+    expect(result.outputs).toContain("changed=github-orders-api staging production-orders-api staging-orders-api\n");
+    expect(api.authorizations.api).toEqual(new Set(["Bearer plan-token-for-tests"]));
+  });
+
+  it("does not plan a new stack whose workspace does not exist yet, and creates nothing", async () => {
+    const target = delivery(TWO, { services: { ...TWO.services, "search-api": "1" } });
+    delete api.plays[ws("github-search-api")];
+    const result = await planOnly(target, { TFC_CREATE_WORKSPACES: "true" });
+    expect(result.code).toBe(0);
+    expect(api.createdWorkspaces).toEqual([]);
+    expect(result.summary).toMatch(
+      /`github-search-api` .* \| not planned: workspace fleet-github-search-api does not exist yet/,
+    );
+    expect(api.runs.map((entry) => entry.workspace).sort()).toEqual([
+      ws("production-search-api"),
+      ws("staging-search-api"),
+    ]);
+  });
+
+  it("fails when a plan errors", async () => {
+    const target = delivery(TWO, { services: { "orders-api": "2", "billing-api": "1" } });
+    api.plays[ws("staging-orders-api")] = { states: ["planning", "errored"] };
+    const result = await planOnly(target);
+    expect(result.code).toBe(1);
+    expect(result.summary).toMatch(/`staging-orders-api` .* \| failed: errored \|/);
   });
 });
 

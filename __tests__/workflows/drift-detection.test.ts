@@ -3,7 +3,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { parse } from "yaml";
-import { buildDeliveryApp, DEPLOYED_STACK_IDS } from "../../lib/app/app";
+import { buildDeliveryApp } from "../../lib/app/app";
 import { synthesizeAllOrNothing } from "../../lib/app/synth";
 import { DRIFT_SCRIPT_PATH, DRIFT_WORKFLOW_PATH, driftWorkflow } from "../../renderers/workflows/drift-detection";
 import { projectPipelineFiles } from "../../renderers/workflows";
@@ -19,8 +19,7 @@ import { actionlintFindings, actionValidatorErrors, hardeningProblems } from "..
 jest.setTimeout(30_000);
 
 const SCRIPT = path.join(PROJECT_ROOT, DRIFT_SCRIPT_PATH);
-const text = projectPipelineFiles({ stacks: DEPLOYED_STACK_IDS }).find((file) => file.path === DRIFT_WORKFLOW_PATH)
-  ?.content as string;
+const text = projectPipelineFiles().find((file) => file.path === DRIFT_WORKFLOW_PATH)?.content as string;
 
 interface Step {
   name: string;

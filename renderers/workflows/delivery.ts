@@ -89,11 +89,7 @@ if [ -z "$TF_API_TOKEN" ] || [ -z "$TF_CLOUD_ORGANIZATION" ]; then
 fi
 `.trimStart(),
           }),
-          new Step({
-            name: "Check out (full history, for the base commit)",
-            uses: "actions/checkout",
-            with: { "persist-credentials": false, "fetch-depth": 0 },
-          }),
+          fullHistoryCheckoutStep(),
           ...props.setup,
           new Step({
             name: "Choose the base commit (the last one delivered)",
@@ -107,29 +103,7 @@ fi
             },
             run: `bash ${DELIVERY_SCRIPTS.baseCommit}\n`,
           }),
-          new Step({
-            name: "Synthesize the base commit",
-            if: "steps.base.outputs.commit != 'none'",
-            env: { BASE_COMMIT: "${{ steps.base.outputs.commit }}" },
-            // The base commit's own dependencies and code: its output is what was delivered.
-            run: `
-git worktree add --detach "$RUNNER_TEMP/base" "$BASE_COMMIT"
-(cd "$RUNNER_TEMP/base" && npm ci --no-audit --no-fund && CDKTF_OUTDIR="$RUNNER_TEMP/base.out" npm run synth)
-`.trimStart(),
-          }),
-          new Step({ name: "Synthesize the head commit", run: "npm run synth" }),
-          new Step({
-            name: "Compute the changed stacks and their levels",
-            env: { BASE_COMMIT: "${{ steps.base.outputs.commit }}" },
-            run: `
-if [ "$BASE_COMMIT" = none ]; then
-  base=(--no-base)
-else
-  base=(--base "$RUNNER_TEMP/base.out")
-fi
-npm run --silent changed-stacks -- "\${base[@]}" --head cdktf.out --json "$RUNNER_TEMP/delivery.json"
-`.trimStart(),
-          }),
+          ...changedStacksSteps({ base: "steps.base.outputs.commit", what: "the base commit" }),
           new Step({
             name: "Run the changed stacks in Terraform Cloud, level by level",
             env: {
@@ -138,10 +112,69 @@ npm run --silent changed-stacks -- "\${base[@]}" --head cdktf.out --json "$RUNNE
               TFC_CREATE_WORKSPACES: "${{ vars.TFC_CREATE_WORKSPACES }}",
               TFC_PROJECT_ID: "${{ vars.TFC_PROJECT_ID }}",
             },
-            run: `bash ${DELIVERY_SCRIPTS.runLevels} "$RUNNER_TEMP/delivery.json" cdktf.out\n`,
+            run: `bash ${DELIVERY_SCRIPTS.runLevels} "$RUNNER_TEMP/${CHANGED_STACKS_FILE}" cdktf.out\n`,
           }),
         ],
       }),
     },
   });
+}
+
+/** The repository with its whole history, so that the base commit can be checked out beside it. */
+export function fullHistoryCheckoutStep(): Step {
+  return new Step({
+    name: "Check out (full history, for the base commit)",
+    uses: "actions/checkout",
+    with: { "persist-credentials": false, "fetch-depth": 0 },
+  });
+}
+
+/** Where the steps of `changedStacksSteps` leave the plan, under `$RUNNER_TEMP`. */
+export const CHANGED_STACKS_FILE = "changed-stacks.json";
+
+/**
+ * The steps, in a checkout with full history and the toolchain installed, that synthesize `base` (a
+ * commit, or `none`) in a `git worktree` with its own dependencies (its output is what was
+ * delivered) and the checked-out commit, then write the changed stacks and their levels to
+ * `$RUNNER_TEMP/changed-stacks.json` (`npm run changed-stacks`).
+ */
+export function changedStacksSteps(props: {
+  /** An expression (without `${{ }}`) whose value is the base commit, or `none`. */
+  readonly base: string;
+  /** How the step names call the base (`the base commit`). */
+  readonly what: string;
+  /** A condition every step also needs. @default none */
+  readonly if?: string;
+}): Step[] {
+  const also = (condition: string | undefined) =>
+    [props.if, condition].filter((part): part is string => part !== undefined).join(" && ");
+  const when = (condition?: string) => {
+    const joined = also(condition);
+    return joined === "" ? {} : { if: joined };
+  };
+  return [
+    new Step({
+      name: `Synthesize ${props.what}`,
+      ...when(`${props.base} != 'none'`),
+      env: { BASE_COMMIT: `\${{ ${props.base} }}` },
+      run: `
+git worktree add --detach "$RUNNER_TEMP/base" "$BASE_COMMIT"
+(cd "$RUNNER_TEMP/base" && npm ci --no-audit --no-fund && CDKTF_OUTDIR="$RUNNER_TEMP/base.out" npm run synth)
+`.trimStart(),
+    }),
+    new Step({ name: "Synthesize the checked-out commit", ...when(), run: "npm run synth" }),
+    new Step({
+      name: "Compute the changed stacks and their levels",
+      ...when(),
+      env: { BASE_COMMIT: `\${{ ${props.base} }}` },
+      run: `
+if [ "$BASE_COMMIT" = none ]; then
+  base=(--no-base)
+else
+  base=(--base "$RUNNER_TEMP/base.out")
+fi
+npm run --silent changed-stacks -- "\${base[@]}" --head cdktf.out --json "$RUNNER_TEMP/${CHANGED_STACKS_FILE}"
+`.trimStart(),
+    }),
+  ];
 }

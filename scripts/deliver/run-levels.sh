@@ -2,8 +2,12 @@
 # Delivery: Terraform Cloud runs of the changed stacks, level by level, then a Markdown table of the
 # results in the job summary.
 #
-#   run-levels.sh PLAN OUTDIR   PLAN: the JSON `npm run changed-stacks -- --json` wrote; OUTDIR: the
-#                               head commit's synthesized output, whose stack directories are uploaded
+#   run-levels.sh [--plan-only] PLAN OUTDIR
+#     PLAN: the JSON `npm run changed-stacks -- --json` wrote; OUTDIR: the head commit's synthesized
+#     output, whose stack directories are uploaded. --plan-only: speculative plans for a pull request
+#     instead (speculative configuration versions, plan-only runs that cannot be applied and do not
+#     lock the workspace), all stacks at once since nothing is applied; a stack whose workspace does
+#     not exist yet is not planned, and nothing is created.
 #
 # Every stack of a level gets its run at once (Terraform Cloud plans and applies them in parallel);
 # the next level starts when every run of this one has applied, and no later level starts after a
@@ -29,8 +33,13 @@
 # GITHUB_STEP_SUMMARY and GITHUB_OUTPUT (set by Actions).
 set -euo pipefail
 
-plan=${1:?usage: run-levels.sh PLAN OUTDIR}
-outdir=${2:?usage: run-levels.sh PLAN OUTDIR}
+plan_only=false
+if [ "${1:-}" = --plan-only ]; then
+  plan_only=true
+  shift
+fi
+plan=${1:?usage: run-levels.sh [--plan-only] PLAN OUTDIR}
+outdir=${2:?usage: run-levels.sh [--plan-only] PLAN OUTDIR}
 
 die() {
   echo "::error::$*" >&2
@@ -48,6 +57,11 @@ poll_seconds="${TFC_POLL_SECONDS:-10}"
 timeout_seconds="${TFC_RUN_TIMEOUT_SECONDS:-1800}"
 scratch=$(mktemp -d)
 trap 'rm -rf "$scratch"' EXIT
+if [ "$plan_only" = true ]; then
+  # Plans change nothing, so no stack waits for another: one level.
+  jq '.levels = ([.levels[][]] | if length == 0 then [] else [.] end)' "$plan" >"$scratch/plan.json"
+  plan="$scratch/plan.json"
+fi
 
 # METHOD PATH [curl options...]: one API call; the JSON answer on stdout. On an HTTP error the API's
 # error objects go to the log and the call fails. The token reaches curl through a header file
@@ -81,6 +95,10 @@ workspace_id() {
     echo "cannot read workspace $workspace (may the token read it?)"
     return 1
   fi
+  if [ "$plan_only" = true ]; then
+    echo "workspace $workspace does not exist yet (its stack's first delivery needs it)"
+    return 2
+  fi
   if [ "${TFC_CREATE_WORKSPACES:-}" != true ]; then
     echo "workspace $workspace does not exist: create it first (README: Delivery of this project's stacks, setup), or set the repository variable TFC_CREATE_WORKSPACES=true and give the token's team the Manage all workspaces permission"
     return 1
@@ -98,16 +116,17 @@ workspace_id() {
   jq -r '.data.id // empty' <<<"$answer"
 }
 
-# WORKSPACE DIRECTORY: creates a configuration version and uploads DIRECTORY; prints its id, or the
-# reason it failed.
+# WORKSPACE DIRECTORY: creates a configuration version and uploads DIRECTORY; prints
+# "workspace id<TAB>configuration version id", or the reason it failed (status 2: nothing to plan).
 upload() {
-  local workspace=$1 directory=$2 id cv upload_url archive
-  id=$(workspace_id "$workspace") || {
+  local workspace=$1 directory=$2 id cv upload_url archive code=0
+  id=$(workspace_id "$workspace") || code=$?
+  if [ "$code" -ne 0 ]; then
     echo "$id"
-    return 1
-  }
+    return "$code"
+  fi
   cv=$(tfc POST "/workspaces/$id/configuration-versions" \
-    --data '{"data":{"type":"configuration-versions","attributes":{"auto-queue-runs":false}}}') || {
+    --data "$(jq -n --argjson speculative "$plan_only" '{data: {type: "configuration-versions", attributes: {"auto-queue-runs": false, speculative: $speculative}}}')") || {
     echo "could not create a configuration version (may the token queue plans?)"
     return 1
   }
@@ -139,10 +158,11 @@ wait_uploaded() {
 
 # WORKSPACE_ID CONFIGURATION_VERSION STACK: starts the run; prints its id.
 start_run() {
-  local body
-  body=$(jq -n --arg ws "$1" --arg cv "$2" \
-    --arg message "Delivery of ${GITHUB_SHA:-local}: $3 (${GITHUB_SERVER_URL:-}/${GITHUB_REPOSITORY:-}/actions/runs/${GITHUB_RUN_ID:-local})" \
-    '{data: {type: "runs", attributes: {message: $message},
+  local body what="Delivery"
+  [ "$plan_only" = false ] || what="Speculative plan"
+  body=$(jq -n --arg ws "$1" --arg cv "$2" --argjson planOnly "$plan_only" \
+    --arg message "$what of ${GITHUB_SHA:-local}: $3 (${GITHUB_SERVER_URL:-}/${GITHUB_REPOSITORY:-}/actions/runs/${GITHUB_RUN_ID:-local})" \
+    '{data: {type: "runs", attributes: ({message: $message} + (if $planOnly then {"plan-only": true} else {} end)),
       relationships: {workspace: {data: {type: "workspaces", id: $ws}},
         "configuration-version": {data: {type: "configuration-versions", id: $cv}}}}}')
   tfc POST /runs --data "$body" | jq -r '.data.id // empty'
@@ -164,6 +184,7 @@ abandon() {
 
 rows=()
 applied=()
+changed=()
 failed=()
 # LEVEL STACK WORKSPACE RUN RESULT (`read` collapses empty tab-separated fields: none may be empty
 # but RUN, which comes last from its own variable)
@@ -188,9 +209,13 @@ for ((level = 0; level < levels; level++)); do
   stacks=() names=() workspace_ids=() versions=() runs=() results=()
   while IFS=$'\t' read -r stack workspace directory; do
     stacks+=("$stack") names+=("$workspace")
-    if outcome=$(upload "$workspace" "$outdir/$directory"); then
+    code=0
+    outcome=$(upload "$workspace" "$outdir/$directory") || code=$?
+    if [ "$code" -eq 0 ]; then
       IFS=$'\t' read -r id cv <<<"$outcome"
       workspace_ids+=("$id") versions+=("$cv") results+=("")
+    elif [ "$code" -eq 2 ]; then
+      workspace_ids+=("") versions+=("") results+=("not planned: $outcome")
     else
       workspace_ids+=("") versions+=("") results+=("failed: $outcome")
     fi
@@ -225,7 +250,13 @@ for ((level = 0; level < levels; level++)); do
       case "$status" in
         applied) results[index]="applied" ;;
         planned_and_finished)
-          if jq -e '.data.attributes["plan-only"] == true' <<<"$details" >/dev/null; then
+          if [ "$plan_only" = true ]; then
+            if jq -e '.data.attributes["has-changes"] == true' <<<"$details" >/dev/null; then
+              results[index]="planned: changes"
+            else
+              results[index]="planned: no changes"
+            fi
+          elif jq -e '.data.attributes["plan-only"] == true' <<<"$details" >/dev/null; then
             results[index]="failed: the run was plan-only, nothing was applied"
           else
             results[index]="no changes"
@@ -257,8 +288,9 @@ for ((level = 0; level < levels; level++)); do
       failed+=("${stacks[$index]}")
       echo "::error::the run of the ${stacks[$index]} stack failed: ${results[$index]#failed: }"
       stopped=$number
-    else
+    elif [[ ${results[$index]} != "not planned:"* ]]; then
       applied+=("${stacks[$index]}")
+      [ "${results[$index]}" != "planned: changes" ] || changed+=("${stacks[$index]}")
     fi
   done
   echo "::endgroup::"
@@ -275,7 +307,11 @@ while IFS=$'\t' read -r stack workspace advice; do
 done < <(jq -r '.removed[]? | [.stack, (.workspace // "-"), .advice] | @tsv' "$plan")
 
 summary=$(
-  echo "## Delivery: changed stacks in Terraform Cloud"
+  if [ "$plan_only" = true ]; then
+    echo "## Speculative plans of the changed stacks"
+  else
+    echo "## Delivery: changed stacks in Terraform Cloud"
+  fi
   echo
   if [ "${#rows[@]}" -eq 0 ]; then
     echo "No stack changed: nothing to run."
@@ -285,7 +321,11 @@ summary=$(
     printf '%s\n' "${rows[@]}"
   fi
   echo
-  echo "${#applied[@]} delivered, ${#failed[@]} failed, $(jq '.unchanged | length' "$plan") unchanged."
+  if [ "$plan_only" = true ]; then
+    echo "${#applied[@]} planned (${#changed[@]} with changes), ${#failed[@]} failed, $(jq '.unchanged | length' "$plan") unchanged."
+  else
+    echo "${#applied[@]} delivered, ${#failed[@]} failed, $(jq '.unchanged | length' "$plan") unchanged."
+  fi
   if [ "${#removed[@]}" -gt 0 ]; then
     echo
     echo "Removed stacks are never destroyed by this workflow:"
@@ -297,8 +337,11 @@ if [ -n "${GITHUB_STEP_SUMMARY:-}" ]; then
   echo "$summary" >>"$GITHUB_STEP_SUMMARY"
 fi
 if [ -n "${GITHUB_OUTPUT:-}" ]; then
-  echo "delivered=${applied[*]}" >>"$GITHUB_OUTPUT"
-  echo "failed=${failed[*]}" >>"$GITHUB_OUTPUT"
+  {
+    echo "delivered=${applied[*]}"
+    echo "changed=${changed[*]}"
+    echo "failed=${failed[*]}"
+  } >>"$GITHUB_OUTPUT"
 fi
 
 [ "${#failed[@]}" -eq 0 ] || exit 1
