@@ -4,15 +4,11 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { projectPipelineFiles } from "../renderers/workflows";
-import { deployedStackIds } from "../lib/app/app";
-import { loadConfig } from "../lib/config";
 
 const root = path.resolve(__dirname, "..");
 const check = process.argv.includes("--check");
 let stale = 0;
-// The stacks of this repository's own configuration.
-const stacks = deployedStackIds(loadConfig(path.join(root, "config/delivery.yaml")));
-for (const file of projectPipelineFiles({ stacks })) {
+for (const file of projectPipelineFiles()) {
   const target = path.join(root, file.path);
   const current = fs.existsSync(target) ? fs.readFileSync(target, "utf8") : undefined;
   if (current === file.content) {

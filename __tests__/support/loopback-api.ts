@@ -6,6 +6,8 @@ export interface ApiRequest {
   readonly method: string;
   readonly url: string;
   readonly body: string;
+  /** The body's bytes, for binary uploads. */
+  readonly bytes: Buffer;
   readonly authorization: string | undefined;
 }
 
@@ -28,13 +30,15 @@ export interface LoopbackApi {
  */
 export function startLoopbackApi(answer: (request: ApiRequest) => ApiReply): Promise<LoopbackApi> {
   const server = http.createServer((request, response) => {
-    let body = "";
-    request.on("data", (chunk: Buffer) => (body += chunk.toString()));
+    const chunks: Buffer[] = [];
+    request.on("data", (chunk: Buffer) => chunks.push(chunk));
     request.on("end", () => {
+      const bytes = Buffer.concat(chunks);
       const reply = answer({
         method: request.method ?? "",
         url: request.url ?? "",
-        body,
+        body: bytes.toString(),
+        bytes,
         authorization: request.headers.authorization,
       });
       response.writeHead(reply.status, { "Content-Type": "application/vnd.api+json" });

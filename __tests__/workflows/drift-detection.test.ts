@@ -4,7 +4,6 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { parse } from "yaml";
 import { buildDeliveryApp } from "../../lib/app/app";
-import { DEPLOYED_STACK_IDS } from "../support/synth";
 import { synthesizeAllOrNothing } from "../../lib/app/synth";
 import { DRIFT_SCRIPT_PATH, DRIFT_WORKFLOW_PATH, driftWorkflow } from "../../renderers/workflows/drift-detection";
 import { projectPipelineFiles } from "../../renderers/workflows";
@@ -20,8 +19,7 @@ import { actionlintFindings, actionValidatorErrors, hardeningProblems } from "..
 jest.setTimeout(30_000);
 
 const SCRIPT = path.join(PROJECT_ROOT, DRIFT_SCRIPT_PATH);
-const text = projectPipelineFiles({ stacks: DEPLOYED_STACK_IDS }).find((file) => file.path === DRIFT_WORKFLOW_PATH)
-  ?.content as string;
+const text = projectPipelineFiles().find((file) => file.path === DRIFT_WORKFLOW_PATH)?.content as string;
 
 interface Step {
   name: string;

@@ -4,7 +4,6 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { parse } from "yaml";
 import { CI_WORKFLOW_FILE, projectPipelineFiles, serviceWorkflowFiles } from "../../renderers/workflows";
-import { DEPLOYED_STACK_IDS } from "../support/synth";
 import { notifyScript, TERMINAL_RUN_STATES, terraformCloudScript } from "../../renderers/workflows/repository-scripts";
 import { SCRIPTS_DIRECTORY, scriptTemplate } from "../../renderers/workflows/script-template";
 import { servicePipelineProps } from "../../stacks/github-stack";
@@ -492,7 +491,7 @@ function pipelineScripts(): { where: string; script: string }[] {
   const service = [config, canary].flatMap((source) =>
     source.services.flatMap((entry) => serviceWorkflowFiles(servicePipelineProps(source, entry))),
   );
-  for (const file of [...service, ...projectPipelineFiles({ stacks: DEPLOYED_STACK_IDS })]) {
+  for (const file of [...service, ...projectPipelineFiles()]) {
     if (file.path.startsWith(".github/workflows/")) {
       addWorkflow(file.path, file.content);
     } else if (file.path.endsWith(".sh")) {

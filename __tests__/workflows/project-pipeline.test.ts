@@ -1,8 +1,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { parse } from "yaml";
-import { PROJECT_WORKFLOW_PATH, projectPipelineFiles, projectWorkflow } from "../../renderers/workflows";
-import { DEPLOYED_STACK_IDS } from "../support/synth";
+import { PROJECT_WORKFLOW_PATH, projectPipelineFiles } from "../../renderers/workflows";
 import { PROJECT_ROOT } from "../support/synth";
 import { actionlintFindings, actionValidatorErrors, hardeningProblems } from "../support/workflow-checks";
 
@@ -18,7 +17,7 @@ interface ParsedJob {
   strategy?: { matrix: Record<string, string[]> };
   steps: { name: string; if?: string; uses?: string; run?: string }[];
 }
-const files = projectPipelineFiles({ stacks: DEPLOYED_STACK_IDS });
+const files = projectPipelineFiles();
 const text = files.find((file) => file.path === PROJECT_WORKFLOW_PATH)?.content ?? "";
 const workflow = parse(text) as { on: Record<string, unknown>; permissions: object; jobs: Record<string, ParsedJob> };
 const job = (id: string): ParsedJob => {
@@ -61,39 +60,37 @@ describe("this project's own pipeline", () => {
     expect(job("test").steps.map((step) => step.uses?.split("@")[0])).toContain("hashicorp/setup-terraform");
   });
 
-  it("plans every stack speculatively in Terraform Cloud on pull requests, or says why not", () => {
+  it("plans only the stacks the pull request changes, speculatively in Terraform Cloud, or says why not", () => {
     const plan = job("plan");
     expect(plan.if).toBe("github.event_name == 'pull_request'");
-    expect(plan.strategy?.matrix).toEqual({ stack: [...DEPLOYED_STACK_IDS] });
-    expect(plan.steps[0]?.run).toContain("::notice::Speculative plan of the $STACK stack skipped");
+    expect(plan.strategy).toBeUndefined();
+    expect(plan.steps[0]?.run).toContain("::notice::Speculative plans skipped");
     expect(plan.steps.slice(1).every((step) => step.if?.includes("steps.settings.outputs.configured == 'true'"))).toBe(
       true,
     );
-    expect(plan.steps.at(-1)?.run).toContain('npx cdktf diff "$STACK"');
+    expect(scripts("plan").slice(-4)).toEqual([
+      expect.stringContaining('git worktree add --detach "$RUNNER_TEMP/base" "$BASE_COMMIT"') as string,
+      "npm run synth\n",
+      expect.stringContaining("npm run --silent changed-stacks --") as string,
+      'bash scripts/deliver/run-levels.sh --plan-only "$RUNNER_TEMP/changed-stacks.json" cdktf.out\n',
+    ]);
+    const base = plan.steps.find((step) => step.name === "Synthesize the pull request's base");
+    expect(base?.if).toBe(
+      "steps.settings.outputs.configured == 'true' && github.event.pull_request.base.sha != 'none'",
+    );
   });
 
-  it("deploys github, then staging, then production on pushes to main, production behind its environment", () => {
-    expect(DEPLOYED_STACK_IDS).toEqual(["github", "staging", "production"]);
-    expect(["deploy-github", "deploy-staging", "deploy-production"].map((id) => job(id).needs)).toEqual([
-      ["test"],
-      ["deploy-github"],
-      ["deploy-staging"],
-    ]);
-    for (const id of ["deploy-github", "deploy-staging", "deploy-production"]) {
-      expect(job(id).if).toBe("github.event_name == 'push' && github.ref == 'refs/heads/main'");
-      expect(scripts(id).at(-1)).toContain('npx cdktf deploy "$STACK" --auto-approve');
-    }
-    expect(job("deploy-production").environment).toEqual({ name: "production" });
-    expect(job("deploy-staging").environment).toBeUndefined();
+  it("plans with the plan-only token, never with the token that applies", () => {
+    expect(text).toContain("secrets.TF_PLAN_TOKEN");
+    expect(text).not.toContain("secrets.TF_API_TOKEN");
+  });
+
+  it("deploys nothing itself: on pushes to main it only tests, and the delivery workflow runs the changed stacks", () => {
+    expect(Object.keys(workflow.jobs)).toEqual(["test", "plan"]);
+    expect(files.map((file) => file.path)).toContain(".github/workflows/deliver.yml");
   });
 
   it("never writes the Terraform Cloud token to a file or to $GITHUB_ENV", () => {
     expect(text).not.toContain("GITHUB_ENV");
-    expect(text).toContain('export "TF_TOKEN_$(printf');
-  });
-
-  it("rejects an approval stack that is not deployed, and no stacks", () => {
-    expect(() => projectWorkflow({ stacks: ["github"], approvalStack: "production" })).toThrow(/approvalStack/);
-    expect(() => projectWorkflow({ stacks: [] })).toThrow(/at least one stack/);
   });
 });

@@ -1,5 +1,13 @@
 import type { ManagedFile } from "../../lib/domain/managed-file";
 import { dependabotConfig } from "./dependabot";
+import {
+  CHANGED_STACKS_FILE,
+  changedStacksSteps,
+  DELIVERY_SCRIPTS,
+  DELIVERY_WORKFLOW_PATH,
+  deliveryWorkflow,
+  fullHistoryCheckoutStep,
+} from "./delivery";
 import { DRIFT_WORKFLOW_PATH, driftWorkflow } from "./drift-detection";
 import { Job } from "./job";
 import { Step } from "./step";
@@ -7,13 +15,6 @@ import { checkoutStep } from "./toolchain";
 import { Workflow } from "./workflow";
 
 export interface ProjectPipelineProps {
-  /** The stack ids, in deployment order (`github`, `staging`, `production`). */
-  readonly stacks: readonly string[];
-  /**
-   * The stack whose deployment waits for approval: its job runs in the GitHub environment of the
-   * same name, whose required reviewers are the gate. @default "production"
-   */
-  readonly approvalStack?: string;
   /** @default "20" (the `engines` floor of package.json) */
   readonly nodeVersion?: string;
   /** @default "1.11.4" (the version the template-parser tests run) */
@@ -25,58 +26,25 @@ export const PROJECT_WORKFLOW_PATH = ".github/workflows/ci.yml";
 
 /**
  * This project's own pipeline, from the same model and under the same rules as the service
- * pipelines: on pull requests `npm ci`, `npm test`, a synth, and a speculative plan of every
- * stack in Terraform Cloud (a notice instead when no token is configured, as for pull requests
- * from forks); on pushes to main, `cdktf deploy` of each stack in order, the last one behind an
- * environment approval.
+ * pipelines: on pull requests `npm ci`, `npm test`, a synth, and speculative plans in Terraform
+ * Cloud of the stacks the pull request changes (a notice instead when no token is configured, as for
+ * pull requests from forks); on pushes to main the tests again, while the delivery workflow
+ * (`delivery.ts`) applies the changed stacks.
  */
-export function projectPipelineFiles(props: ProjectPipelineProps): ManagedFile[] {
+export function projectPipelineFiles(props: ProjectPipelineProps = {}): ManagedFile[] {
   return [
     { path: PROJECT_WORKFLOW_PATH, content: projectWorkflow(props).toYaml() },
     { path: DRIFT_WORKFLOW_PATH, content: driftWorkflow({ toolchain: toolchainSteps(props) }).toYaml() },
+    {
+      path: DELIVERY_WORKFLOW_PATH,
+      content: deliveryWorkflow({ setup: setupSteps(props), terraformCloudEnv: TERRAFORM_CLOUD_ENV }).toYaml(),
+    },
     { path: ".github/dependabot.yml", content: dependabotConfig(["github-actions", "npm"]) },
   ];
 }
 
-export function projectWorkflow(props: ProjectPipelineProps): Workflow {
-  if (props.stacks.length === 0) {
-    throw new Error("projectWorkflow: stacks must list at least one stack id");
-  }
-  const approvalStack = props.approvalStack ?? "production";
-  if (!props.stacks.includes(approvalStack)) {
-    throw new Error(`projectWorkflow: approvalStack '${approvalStack}' is not one of ${props.stacks.join(", ")}`);
-  }
+export function projectWorkflow(props: ProjectPipelineProps = {}): Workflow {
   const toolchain = toolchainSteps(props);
-  const deployJobs: Record<string, Job> = {};
-  props.stacks.forEach((stack, index) => {
-    const previous = index === 0 ? "test" : `deploy-${props.stacks[index - 1] ?? ""}`;
-    deployJobs[`deploy-${stack}`] = new Job({
-      name: `deploy ${stack}`,
-      needs: [previous],
-      if: "github.event_name == 'push' && github.ref == 'refs/heads/main'",
-      ...(stack === approvalStack ? { environment: { name: approvalStack } } : {}),
-      permissions: { contents: "read" },
-      concurrency: { group: `deploy-${stack}`, cancelInProgress: false },
-      timeoutMinutes: 60,
-      env: { ...TERRAFORM_CLOUD_ENV, STACK: stack },
-      steps: [
-        ...toolchain,
-        new Step({
-          name: `Deploy the ${stack} stack (Terraform Cloud)`,
-          env: { TF_API_TOKEN: "${{ secrets.TF_API_TOKEN }}" },
-          run: `
-if [ -z "$TF_API_TOKEN" ] || [ -z "$TF_CLOUD_ORGANIZATION" ]; then
-  echo "::error::Deploying needs the repository secret TF_API_TOKEN and the repository variable TF_CLOUD_ORGANIZATION (README: This project's own pipeline)"
-  exit 1
-fi
-${EXPORT_TOKEN}
-npx cdktf deploy "$STACK" --auto-approve
-`.trimStart(),
-        }),
-      ],
-    });
-  });
-
   return new Workflow({
     name: "CI",
     on: { pull_request: {}, push: { branches: ["main"] } },
@@ -97,40 +65,51 @@ npx cdktf deploy "$STACK" --auto-approve
         ],
       }),
       plan: new Job({
-        name: "plan ${{ matrix.stack }}",
+        name: "plan changed stacks",
         needs: ["test"],
         if: "github.event_name == 'pull_request'",
         permissions: { contents: "read" },
         timeoutMinutes: 30,
-        matrix: { stack: props.stacks },
-        env: { ...TERRAFORM_CLOUD_ENV, STACK: "${{ matrix.stack }}" },
+        env: TERRAFORM_CLOUD_ENV,
         steps: [
           new Step({
             name: "Check for Terraform Cloud settings",
             id: "settings",
-            env: { TF_API_TOKEN: "${{ secrets.TF_API_TOKEN }}" },
+            env: PLAN_TOKEN,
             run: `
 if [ -z "$TF_API_TOKEN" ] || [ -z "$TF_CLOUD_ORGANIZATION" ]; then
-  echo "::notice::Speculative plan of the $STACK stack skipped: no Terraform Cloud token (secret TF_API_TOKEN) or organization (variable TF_CLOUD_ORGANIZATION) is configured for this run"
+  echo "::notice::Speculative plans skipped: no Terraform Cloud token (secret TF_PLAN_TOKEN) or organization (variable TF_CLOUD_ORGANIZATION) is configured for this run"
   echo "configured=false" >> "$GITHUB_OUTPUT"
 else
   echo "configured=true" >> "$GITHUB_OUTPUT"
 fi
 `.trimStart(),
           }),
-          ...toolchain.map((step) => step.withCondition("steps.settings.outputs.configured == 'true'")),
+          ...[fullHistoryCheckoutStep(), ...setupSteps(props)].map((step) => step.withCondition(CONFIGURED)),
+          ...changedStacksSteps({
+            base: "github.event.pull_request.base.sha",
+            what: "the pull request's base",
+            if: CONFIGURED,
+          }),
           new Step({
-            name: "Speculative plan in Terraform Cloud",
-            if: "steps.settings.outputs.configured == 'true'",
-            env: { TF_API_TOKEN: "${{ secrets.TF_API_TOKEN }}" },
-            run: `${EXPORT_TOKEN}\nnpx cdktf diff "$STACK"\n`,
+            name: "Speculative plans of the changed stacks in Terraform Cloud",
+            if: CONFIGURED,
+            env: PLAN_TOKEN,
+            run: `bash ${DELIVERY_SCRIPTS.runLevels} --plan-only "$RUNNER_TEMP/${CHANGED_STACKS_FILE}" cdktf.out\n`,
           }),
         ],
       }),
-      ...deployJobs,
     },
   });
 }
+
+const CONFIGURED = "steps.settings.outputs.configured == 'true'";
+
+/**
+ * Pull requests plan with the drift job's token, whose team may queue plans and not apply: the code
+ * of a pull request runs in those plans.
+ */
+const PLAN_TOKEN = { TF_API_TOKEN: "${{ secrets.TF_PLAN_TOKEN }}" } as const;
 
 /** Where the stacks' workspaces are: `lib/settings.ts` reads these, and so does Terraform. */
 const TERRAFORM_CLOUD_ENV = {
@@ -139,18 +118,13 @@ const TERRAFORM_CLOUD_ENV = {
   CHECKPOINT_DISABLE: "1",
 } as const;
 
-/**
- * Terraform reads a host's token from `TF_TOKEN_<host>` (dots as `_`, hyphens as `__`); set in the
- * same script that runs cdktf, so it never lands in `$GITHUB_ENV`.
- */
-const EXPORT_TOKEN = [
-  'host="${TF_CLOUD_HOSTNAME:-app.terraform.io}"',
-  "export \"TF_TOKEN_$(printf '%s' \"$host\" | sed -e 's/-/__/g' -e 's/\\./_/g')=$TF_API_TOKEN\"",
-].join("\n");
-
 function toolchainSteps(props: ProjectPipelineProps): Step[] {
+  return [checkoutStep(), ...setupSteps(props)];
+}
+
+/** Node.js, Terraform and the locked dependencies, in a checked-out repository. */
+function setupSteps(props: ProjectPipelineProps): Step[] {
   return [
-    checkoutStep(),
     new Step({
       name: "Set up Node.js (npm cache)",
       uses: "actions/setup-node",
