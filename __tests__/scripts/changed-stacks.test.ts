@@ -114,10 +114,10 @@ describe("the stacks a delivery runs", () => {
       readOutput(sharedFleet({ ...TWO_SERVICES, cluster: "2", development: "2" })),
     );
     expect(plan.levels).toEqual([]);
-    expect(plan.notRun.map((entry) => entry.stack)).toEqual(["development", "production-cluster", "staging-cluster"]);
-    expect(plan.notRun[0]?.reason).toMatch(/^local state \(no terraform\.cloud block\)/);
-    expect(plan.notRun[1]?.reason).toMatch(/^cluster stack: a cluster administrator applies it/);
-    expect(plan.notRun[1]?.workspace).toBe(`${FLEET_PREFIX}-production-cluster`);
+    expect(plan.notRun.map((entry) => entry.stack)).toEqual(["cluster-production", "cluster-staging", "development"]);
+    expect(plan.notRun[2]?.reason).toMatch(/^local state \(no terraform\.cloud block\)/);
+    expect(plan.notRun[0]?.reason).toMatch(/^cluster stack: a cluster administrator applies it/);
+    expect(plan.notRun[0]?.workspace).toBe(`${FLEET_PREFIX}-cluster-production`);
   });
 
   it("reports a stack only the base has as removed, with what the operator does, and never runs it", () => {
@@ -175,11 +175,11 @@ describe("the dependency graph", () => {
   it("holds a changed stack whose changed dependency the pipeline does not apply", () => {
     const base = sharedFleet(TWO_SERVICES);
     const head = fleet({ services: { "orders-api": "2", "billing-api": "1" }, cluster: "2" });
-    setDependencies(head, "staging-orders-api", ["staging", "github-orders-api", "staging-cluster"]);
+    setDependencies(head, "staging-orders-api", ["staging", "github-orders-api", "cluster-staging"]);
     const plan = planDelivery(readOutput(base), readOutput(head));
     expect(levelIds(plan)).toEqual([["github-orders-api"], ["production-orders-api"]]);
     expect(plan.notRun.find((entry) => entry.stack === "staging-orders-api")?.reason).toBe(
-      "waits for staging-cluster: changed, and not applied by the pipeline; apply it first, then re-run the delivery",
+      "waits for cluster-staging: changed, and not applied by the pipeline; apply it first, then re-run the delivery",
     );
   });
 

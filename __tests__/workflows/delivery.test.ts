@@ -457,7 +457,7 @@ describe("Terraform Cloud runs of the changed stacks", () => {
     expect(result.code).toBe(0);
     expect(api.runs).toEqual([]);
     expect(result.summary).toMatch(
-      /\| - \| `staging-cluster` \| `fleet-staging-cluster` \| {2}\| not run: cluster stack/,
+      /\| - \| `cluster-staging` \| `fleet-cluster-staging` \| {2}\| not run: cluster stack/,
     );
     expect(result.summary).toMatch(/\| - \| `development` \| `-` \| {2}\| not run: local state/);
   });

@@ -1,4 +1,4 @@
-import type { EnvironmentName } from "./environments";
+import { ENVIRONMENT_NAMES, type EnvironmentName } from "./environments";
 
 /**
  * The stacks, their ids and their Terraform Cloud workspaces. A stack id names its folder in
@@ -9,7 +9,7 @@ import type { EnvironmentName } from "./environments";
  * service's repository (`github-<service>`) or one service in one environment
  * (`<environment>-<service>`) at a time, and one failing resource blocks only its own service.
  * What is shared by an environment (`<environment>`) or needs a cluster-level credential
- * (`<environment>-cluster`) has its own stack, as has the local Docker environment.
+ * (`cluster-<environment>`) has its own stack, as has the local Docker environment.
  */
 
 /** Everything of one service's repository: settings, rulesets, Actions settings, managed files. */
@@ -34,6 +34,11 @@ export function serviceEnvironmentStackId(environment: EnvironmentName, serviceN
  */
 export function clusterStackId(environment: EnvironmentName): string {
   return `cluster-${environment}`;
+}
+
+/** Whether a stack is one of the cluster stacks, which no pipeline applies. */
+export function isClusterStackId(stackId: string): boolean {
+  return ENVIRONMENT_NAMES.some((environment) => stackId === clusterStackId(environment));
 }
 
 /** The local Docker environment, always with local state. */

@@ -1,6 +1,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { at, isObject, text } from "../../lib/terraform-json/terraform-json";
+import { isClusterStackId } from "../../lib/domain";
 
 /** A stack of a synthesized output directory, as the delivery compares it. */
 export interface OutputStack {
@@ -115,8 +116,6 @@ export interface DeliveryPlan {
   readonly unchanged: readonly string[];
 }
 
-/** Stacks applied with the cluster administrator's credential, never by a pipeline. */
-export const CLUSTER_STACK_SUFFIX = "-cluster";
 
 /**
  * What a delivery runs: the head stacks whose `cdk.tf.json` text differs from the base's, or that
@@ -140,7 +139,7 @@ export function planDelivery(base: SynthesizedOutput | undefined, head: Synthesi
   }
 
   const ownReason = (stack: OutputStack): string | undefined => {
-    if (stack.id.endsWith(CLUSTER_STACK_SUFFIX)) {
+    if (isClusterStackId(stack.id)) {
       return (
         "cluster stack: a cluster administrator applies it with the cluster-admin credential (cdktf deploy " +
         stack.id +
