@@ -176,7 +176,8 @@ export class GithubStack extends DeliveryStack {
       }),
     );
     new ManagedFiles(this, `${service.name}-files`, {
-      repository: repository.name,
+      // The plain name: the lookups of what each branch holds must not wait for the repository.
+      repository: service.repository,
       files,
       // Both long-lived branches need the pipeline: pull requests into develop run the CI workflow
       // from develop's side, and its checks are required there too.

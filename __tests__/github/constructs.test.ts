@@ -1,4 +1,4 @@
-import { TerraformStack, Testing } from "cdktf";
+import { Fn, TerraformStack, Testing } from "cdktf";
 import {
   ActionsSecrets,
   ActionsVariables,
@@ -170,6 +170,12 @@ describe("ManagedFiles", () => {
     );
   });
 
+  it("rejects a repository given as a reference, which would defer the target's lookups to apply time", () => {
+    expect(
+      () => new ManagedFiles(stack(), "f", { repository: Fn.lower("API"), files: [{ path: "a.txt", content: "" }] }),
+    ).toThrow("repository must be the repository's plain name, not a reference");
+  });
+
   it("rejects a path with a leading slash", () => {
     expect(
       () => new ManagedFiles(stack(), "f", { repository: "api", files: [{ path: "/a.txt", content: "" }] }),
@@ -215,7 +221,7 @@ describe("ManagedFiles", () => {
     new ManagedFiles(scope, "f", { repository: "api", files: [{ path: "ci.yml", content: "run: ${{ github.sha }}" }] });
     const output = synth(scope);
     expect(resourcesOf(output, "github_repository_file").map((block) => block.body)).toMatchObject([
-      { branch: "automation/managed-files/main", content: "run: $${{ github.sha }}" },
+      { branch: "${each.key}", content: "run: $${{ github.sha }}" },
     ]);
     expect(resourcesOf(output, "github_repository_pull_request").map((block) => block.body.base_ref)).toEqual(["main"]);
   });

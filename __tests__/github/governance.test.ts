@@ -111,9 +111,13 @@ describe("repository settings", () => {
 
   it("makes main the default branch (renaming a new repository's first branch) and creates develop from it", () => {
     expect(onlyResourceOf(github, "github_branch_default").body).toMatchObject({ branch: "main", rename: true });
-    expect(onlyResourceOf(github, "github_branch").body).toMatchObject({ branch: "develop", source_branch: "main" });
-    for (const type of ["github_branch_default", "github_branch"]) {
-      const branch = onlyResourceOf(github, type).body;
+    // The other github_branch resources are the managed files' head branches (for_each).
+    const develop = resourcesOf(github, "github_branch").filter((block) => block.body.for_each === undefined);
+    expect(develop.map((block) => block.body)).toMatchObject([{ branch: "develop", source_branch: "main" }]);
+    for (const branch of [
+      onlyResourceOf(github, "github_branch_default").body,
+      ...develop.map((block) => block.body),
+    ]) {
       expect(referenced(github, branch.repository).body.name).toBe("orders-api");
     }
   });
@@ -197,24 +201,59 @@ describe("managed files", () => {
   const files = resourcesOf(github, "github_repository_file");
   const contentOf = (path: string) => files.find((file) => file.body.file === path)?.body.content as string;
 
-  it("commits nothing straight to a protected branch: every file goes to an automation branch", () => {
+  const heads = resourcesOf(github, "github_branch").filter((block) => block.name.includes("-files_"));
+  const headOf = (target: string) => heads.find((block) => block.body.source_branch === target);
+
+  it("commits nothing straight to a protected branch: every file goes to a head branch of its proposal", () => {
     expect(files.length).toBeGreaterThan(0);
     for (const file of files) {
-      expect(jsonText(file.body.branch)).toMatch(/^automation\/managed-files\/(main|develop)$/);
-      expect(file.body.autocreate_branch).toBe(true);
+      expect(file.body.branch).toBe("${each.key}");
+      expect(file.body.autocreate_branch).toBeUndefined();
+      const target = ["main", "develop"].find((branch) => file.name.includes(`-files_${branch}_`)) ?? "";
+      // One for_each set per target: the file's own instance exists only while it is stale there.
+      expect(jsonText(file.body.for_each)).toContain(
+        `local.${jsonText(headOf(target)?.body.for_each).match(/local\.([^)]+)/)?.[1]}`,
+      );
+      expect(file.body.depends_on).toEqual(expect.any(Array));
     }
   });
 
-  it("proposes the files to main and to develop in one pull request each", () => {
-    const pullRequests = resourcesOf(github, "github_repository_pull_request").map((block) => block.body);
-    expect(pullRequests.map((pr) => [pr.base_ref, pr.head_ref])).toEqual([
-      ["develop", "automation/managed-files/develop"],
-      ["main", "automation/managed-files/main"],
-    ]);
+  it("names each head branch after its target and a key of the stale content, under automation/managed-files/", () => {
+    expect(heads.map((block) => block.body.source_branch).sort()).toEqual(["develop", "main"]);
+    for (const head of heads) {
+      const proposal = jsonText(head.body.for_each).match(/local\.([^)]+)/)?.[1] ?? "";
+      const expression = jsonText((github as { locals?: Record<string, string> }).locals?.[proposal]);
+      expect(expression).toContain(`"automation/managed-files/${jsonText(head.body.source_branch)}/\${substr(sha256(`);
+      expect(head.body.lifecycle).toEqual({ ignore_changes: ["source_sha"] });
+      expect(referenced(github, head.body.source_sha).body.branch).toBe(head.body.source_branch);
+    }
+  });
+
+  it("reads every managed file on each target at plan time: no reference to a managed resource, no depends_on", () => {
+    const lookups = dataSourcesOf(github, "github_repository_file");
+    expect(lookups.map((block) => `${jsonText(block.body.branch)}:${jsonText(block.body.file)}`).sort()).toEqual(
+      files
+        .map((file) => `${file.name.includes("-files_main_") ? "main" : "develop"}:${jsonText(file.body.file)}`)
+        .sort(),
+    );
+    for (const lookup of [
+      ...lookups,
+      ...dataSourcesOf(github, "github_branch").filter((b) => b.name.includes("-files_")),
+    ]) {
+      expect(lookup.body.depends_on).toBeUndefined();
+      expect(lookup.body.repository).toBe("orders-api");
+    }
+  });
+
+  it("proposes the files to main and to develop in one pull request per head branch", () => {
+    const pullRequests = resourcesOf(github, "github_repository_pull_request");
+    expect(pullRequests.map((pr) => pr.body.base_ref).sort()).toEqual(["develop", "main"]);
     for (const pr of pullRequests) {
-      const target = jsonText(pr.base_ref);
-      const committed = files.filter((file) => file.body.branch === `automation/managed-files/${target}`);
-      expect([...(pr.depends_on as string[])].sort()).toEqual(
+      const head = headOf(jsonText(pr.body.base_ref));
+      expect(pr.body.for_each).toBe(`\${github_branch.${head?.name}}`);
+      expect(pr.body.head_ref).toBe('${trimprefix(each.value.ref, "refs/heads/")}');
+      const committed = files.filter((file) => file.name.includes(`-files_${jsonText(pr.body.base_ref)}_`));
+      expect([...(pr.body.depends_on as string[])].sort()).toEqual(
         committed.map((file) => `github_repository_file.${file.name}`).sort(),
       );
     }
@@ -222,33 +261,11 @@ describe("managed files", () => {
 
   it("commits one file after another, so that commits to the same branch never race", () => {
     for (const target of ["main", "develop"]) {
-      const chain = files.filter((file) => file.body.branch === `automation/managed-files/${target}`);
+      const chain = files.filter((file) => file.name.includes(`-files_${target}_`));
       const dependents = chain.flatMap((file) =>
         (file.body.depends_on as string[]).filter((d) => d.includes("_file.")),
       );
       expect(dependents).toHaveLength(chain.length - 1);
-    }
-  });
-
-  it("creates each automation branch from the target's tip latched when the file's content last changed", () => {
-    for (const file of files) {
-      const latch = referenced(github, file.body.autocreate_branch_source_sha);
-      expect(latch.address).toMatch(/^terraform_data\./);
-      expect(latch.body.lifecycle).toEqual({ ignore_changes: ["input"] });
-      expect(referenced(github, (latch.body.input as { sha: string }).sha).body.branch).toBe(
-        file.body.autocreate_branch_source_branch,
-      );
-    }
-  });
-
-  it("opens a new pull request whenever the set of files or their content changes", () => {
-    for (const pr of resourcesOf(github, "github_repository_pull_request")) {
-      const [trigger] = (pr.body.lifecycle as { replace_triggered_by: string[] }).replace_triggered_by;
-      const manifest = resourcesOf(github, "terraform_data").find(
-        (block) => `terraform_data.${block.name}` === trigger,
-      );
-      expect(Object.keys(manifest?.body.triggers_replace ?? {})).toEqual(["files"]);
-      expect((manifest?.body.triggers_replace as { files: string }).files).toMatch(/^[0-9a-f]{64}$/);
     }
   });
 

@@ -19,6 +19,18 @@ interface Diagnostic {
   range?: { start: { line: number } };
 }
 
+const EACH_OUTSIDE_FOR_EACH = new Set([
+  'Reference to "each" in context without for_each',
+  "each.value cannot be used in this context",
+]);
+
+/** The resource or data block a string path (`resource.<type>.<name>.<attribute>...`) lies in. */
+function blockOf(stack: TerraformJson, stringPath: string): Record<string, unknown> | undefined {
+  const [kind, type = "", name = ""] = stringPath.split(".");
+  const blocks = kind === "resource" ? stack.resource : kind === "data" ? stack.data : undefined;
+  return (blocks as Record<string, Record<string, Record<string, unknown>>> | undefined)?.[type]?.[name];
+}
+
 /**
  * Runs terraform's own parser over every string of a stack (a stray `${` or `%{` fails at plan
  * time): each string becomes a
@@ -71,6 +83,10 @@ export function terraformTemplateErrors(stack: TerraformJson): TemplateError[] {
           const entry = strings[line - firstLocalLine];
           return { path: entry?.path ?? `line ${line}`, summary: diagnostic.summary, detail: diagnostic.detail };
         })
+        // `each` is defined in blocks with for_each, which the scratch locals are not.
+        .filter(
+          (error) => !(EACH_OUTSIDE_FOR_EACH.has(error.summary) && blockOf(stack, error.path)?.for_each !== undefined),
+        )
         // terraform reports diagnostics in no fixed order
         .sort((a, b) => a.path.localeCompare(b.path) || a.summary.localeCompare(b.summary))
     );

@@ -1,11 +1,12 @@
-import { createHash } from "node:crypto";
 import { DataGithubBranch } from "@cdktf/provider-github/lib/data-github-branch";
 import { RepositoryFile } from "@cdktf/provider-github/lib/repository-file";
 import { RepositoryPullRequest } from "@cdktf/provider-github/lib/repository-pull-request";
-import { DataResource, type ITerraformDependable } from "cdktf";
+import { Branch } from "@cdktf/provider-github/lib/branch";
+import { DataGithubRepositoryFile } from "@cdktf/provider-github/lib/data-github-repository-file";
+import { conditional, Fn, Op, TerraformIterator, TerraformLocal, Token, type ITerraformDependable } from "cdktf";
 import { Construct } from "constructs";
 import { terraformLiteral } from "../terraform";
-import type { ManagedFile } from "../../lib/domain/managed-file";
+import { gitBlobSha, type ManagedFile } from "../../lib/domain/managed-file";
 
 /**
  * How managed files reach a branch.
@@ -24,15 +25,20 @@ export interface ManagedFilesTarget {
 }
 
 export interface ManagedFilesProps {
-  /** The repository the files are committed to. */
+  /**
+   * The repository the files are committed to, by its plain name, not a reference to the repository
+   * resource: terraform reads a data source that references a managed resource with pending changes
+   * only at apply time, and the proposal's for_each sets, derived from the target's lookups, must be
+   * known at plan time. Order the commits after the repository with `dependsOn`.
+   */
   readonly repository: string;
   /** The files; paths must be unique. */
   readonly files: readonly ManagedFile[];
   /** The branches the files must reach, each on its own path. @default [{ branch: "main", delivery: "pull-request" }] */
   readonly targets?: readonly ManagedFilesTarget[];
-  /** Pull requests come from `<prefix>/<target branch>`, a branch no ruleset protects. @default "automation/managed-files" */
+  /** Pull requests come from `<prefix>/<target branch>/<key>`, branches no ruleset protects. @default "automation/managed-files" */
   readonly headBranchPrefix?: string;
-  /** Resources that must exist before anything is read or committed (the repository, its branches). @default none */
+  /** Resources that must exist before a head branch is created or a file committed (the repository, its branches); the lookups wait for nothing. @default none */
   readonly dependsOn?: readonly ITerraformDependable[];
 }
 
@@ -43,24 +49,33 @@ const BRANCH_NAME = /^[A-Za-z0-9._-]+(?:\/[A-Za-z0-9._-]+)*$/;
  * per target branch (or a direct commit where the committing identity bypasses the rules). Content
  * is escaped so Terraform keeps it verbatim (`${{ }}` in workflows, `%{}` in shell).
  *
- * Lifecycle of the pull-request delivery, with integrations/github 6.10.0 (the lowest admitted):
- * - Each file is committed to the head branch, which `autocreate_branch` creates from the target's
- *   tip when it does not exist. Commits run one after another: parallel commits to one branch race
- *   (409 conflicts, 422 "Reference already exists").
- * - The pull request is opened after the last commit. Merging it (squash) deletes the head branch
- *   (`delete_branch_on_merge`); the provider then reads each file from the target branch, so the
- *   next plan is empty when the merged content matches, and shows the drift when someone changed a
- *   managed file on the target branch. Applying that drift alone would recreate the head branch
- *   from the file's stored source commit and commit with the blob id read from the target, which
- *   that commit lacks (409), and would open no pull request: replacing the file's source commit
- *   and the pull request (README, "Managed files", Drift) proposes it again from the current tip.
- * - When content changes, the affected files are committed to a fresh head branch and a new pull
- *   request replaces the merged one (an open one is closed and reopened with the new commits). The
- *   provider stores the commit it created the head branch from and would reuse that stale commit on
- *   later updates, so each file gets its source commit explicitly: the target's tip, latched by a
- *   `terraform_data` that changes only when that file's content changes.
- * - Removing a file needs a state step first (README, "Managed files"): the provider would delete it
- *   through a head branch that no longer exists.
+ * The pull-request delivery compares, on every plan, what the target branch holds with what the
+ * configuration wants, and proposes exactly the difference (integrations/github 6.10.0, the lowest
+ * admitted):
+ * - Each file's blob id on the target is read with the `github_repository_file` data source; a
+ *   missing file (or repository) reads as null, not an error (github/data_source_github_repository_file.go:100-108;
+ *   the plugin SDK then reports every attribute as null). A file whose blob id differs from the
+ *   desired content's is stale.
+ * - Nothing stale: no head branch, no file commit, no pull request (GitHub rejects a pull request
+ *   without commits, 422).
+ * - Something stale: one head branch `<prefix>/<target>/<key>`, where the key hashes each stale
+ *   file's desired blob id and the blob id it has on the target. A new desired content or a new edit
+ *   on the target gives a new key, hence a fresh branch and pull request; merges that do not touch a
+ *   managed file keep the key, so an open proposal is left alone. The branch is a `github_branch`
+ *   resource created from the target's head read at plan time (`source_sha`, kept while the key
+ *   holds), or from the target's tip at apply time when the target did not exist yet
+ *   (github/resource_github_branch.go:89-98). Only the stale files are committed to it, one after
+ *   another (parallel commits to one branch race: 409, 422 "Reference already exists").
+ * - After a squash merge GitHub deletes the head branch (`delete_branch_on_merge`): refreshing the
+ *   branch and the files finds them gone and drops them from state (github/resource_github_branch.go:138-142,
+ *   github/resource_github_repository_file.go:288-297), so no delete call touches GitHub; the target
+ *   now matches, and the next apply only forgets the merged pull request (its Delete closes only an
+ *   open one, github/resource_github_repository_pull_request.go:306-309).
+ * - A superseded proposal (new key while it is open) is closed, its files deleted from its branch
+ *   and the branch deleted; the new one is opened from the target's current head.
+ * - The pull request's `head_ref` is the branch resource's `ref`, unknown while the branch is being
+ *   created: a recreated branch (one deleted by hand after its pull request was closed) replaces
+ *   the pull request too (`head_ref` forces a new one, github/resource_github_repository_pull_request.go:52-57).
  */
 export class ManagedFiles extends Construct {
   /** The pull request of each target branch delivered through one, by branch. */
@@ -68,6 +83,11 @@ export class ManagedFiles extends Construct {
 
   constructor(scope: Construct, id: string, props: ManagedFilesProps) {
     super(scope, id);
+    if (Token.isUnresolved(props.repository)) {
+      throw new Error(
+        "ManagedFiles: repository must be the repository's plain name, not a reference (the target's lookups would wait for it until apply)",
+      );
+    }
     const seen = new Set<string>();
     for (const file of props.files) {
       if (file.path === "" || file.path.startsWith("/")) {
@@ -145,59 +165,93 @@ function commitDirectly(scope: Construct, branch: string, context: DeliveryConte
 function proposeInPullRequest(
   scope: Construct,
   target: string,
-  head: string,
+  headPrefix: string,
   context: DeliveryContext,
 ): RepositoryPullRequest {
-  const targetTip = new DataGithubBranch(scope, "target-tip", {
+  // The lookups reference no managed resource and have no depends_on: either would defer them to
+  // apply time while that resource has changes (a new repository, a changed setting), and the
+  // for_each sets below must be known at plan time.
+  const targetHead = new DataGithubBranch(scope, "target-head", { repository: context.repository, branch: target });
+  const onTarget = context.files.map((file) => {
+    const lookup = new DataGithubRepositoryFile(scope, `${file.path}-on-target`, {
+      repository: context.repository,
+      file: file.path,
+      branch: target,
+    });
+    const desired = gitBlobSha(file.content);
+    const found = Token.asString(Fn.coalesce([lookup.sha, "absent"]));
+    return { file, desired, stale: Op.neq(lookup.sha, desired), found };
+  });
+  const onlyStale = (value: (entry: (typeof onTarget)[number]) => string) =>
+    Token.asList(Fn.concat(onTarget.map((entry) => Token.asList(conditional(entry.stale, [value(entry)], [])))));
+  const stalePaths = new TerraformLocal(
+    scope,
+    "stale-paths",
+    onlyStale((entry) => entry.file.path),
+  );
+  const key = Fn.substr(
+    Fn.sha256(
+      Fn.join(
+        "\n",
+        onlyStale((entry) => Fn.join(" ", [entry.file.path, entry.desired, entry.found])),
+      ),
+    ),
+    0,
+    PROPOSAL_KEY_LENGTH,
+  );
+  // Empty, or the one head branch of the current proposal.
+  const proposal = new TerraformLocal(
+    scope,
+    "proposal",
+    Token.asList(conditional(Op.gte(Fn.lengthOf(stalePaths.asList), 1), [`${headPrefix}/${key}`], [])),
+  );
+
+  const proposed = TerraformIterator.fromList(proposal.asList);
+  const headBranch = new Branch(scope, "head-branch", {
+    forEach: proposed,
     repository: context.repository,
-    branch: target,
+    branch: Token.asString(proposed.key),
+    sourceBranch: target,
+    sourceSha: targetHead.sha,
     dependsOn: [...context.dependsOn],
+    // The head the proposal started from; the target moving on is no reason to start again.
+    lifecycle: { ignoreChanges: ["source_sha"] },
   });
   const committed: RepositoryFile[] = [];
-  let previous: ITerraformDependable[] = [...context.dependsOn];
-  for (const file of context.files) {
-    const sourceCommit = new DataResource(scope, `${file.path}-source-commit`, {
-      input: { sha: targetTip.sha },
-      triggersReplace: { content: sha256(file.content) },
-      // Keep the tip seen when this content was first proposed; a new tip alone is no change.
-      lifecycle: { ignoreChanges: ["input"] },
-    });
-    const committedFile = new RepositoryFile(scope, file.path, {
-      ...fileSettings(context.repository, file),
-      branch: head,
-      autocreateBranch: true,
-      autocreateBranchSourceBranch: target,
-      autocreateBranchSourceSha: sourceCommit.getStringAttribute("output.sha"),
+  let previous: ITerraformDependable[] = [headBranch];
+  for (const entry of onTarget) {
+    // This file's instance exists only while the file is stale on the target.
+    const whileStale = TerraformIterator.fromList(Token.asList(conditional(entry.stale, proposal.asList, [])));
+    const committedFile = new RepositoryFile(scope, `${entry.file.path}-proposed`, {
+      forEach: whileStale,
+      ...fileSettings(context.repository, entry.file),
+      branch: Token.asString(whileStale.key),
       dependsOn: previous,
     });
     committed.push(committedFile);
     previous = [committedFile];
   }
-  // Changes whenever a file is added, removed or changed: the trigger for a new pull request.
-  const manifest = new DataResource(scope, "manifest", {
-    triggersReplace: {
-      files: sha256(context.files.map((file) => `${file.path}\0${sha256(file.content)}`).join("\n")),
-    },
-  });
-  return new RepositoryPullRequest(scope, "pull-request", {
+  const head = TerraformIterator.fromResources(headBranch);
+  return new RepositoryPullRequest(scope, "proposal-pull-request", {
+    forEach: head,
     baseRepository: context.repository,
     baseRef: target,
-    headRef: head,
+    headRef: Fn.trimprefix(head.getString("ref"), "refs/heads/"),
     title: `Update files managed by Terraform (${target})`,
-    body: [
-      "Terraform proposes these files from the delivery configuration:",
+    body: Fn.join("\n", [
+      `Terraform proposes these files from the delivery configuration; on \`${target}\` they are missing or differ:`,
       "",
-      ...context.files.map((file) => `- \`${file.path}\``),
+      Fn.join("\n", Token.asList(Fn.formatlist("- `%s`", [stalePaths.asList]))),
       "",
       "Review them like any change: merging this pull request is what applies them. To change them,",
       "edit the configuration; the next apply proposes the new content in a new pull request.",
-    ].join("\n"),
+    ]),
     dependsOn: committed,
-    // An address, not a reference: cdktf writes a dependable as "${...}", which Terraform rejects
-    // in replace_triggered_by (hashicorp/terraform-cdk#3196).
-    lifecycle: { replaceTriggeredBy: [`${manifest.terraformResourceType}.${manifest.friendlyUniqueId}`] },
   });
 }
+
+/** Hex digits of the proposal key in a head branch's name. */
+const PROPOSAL_KEY_LENGTH = 12;
 
 function fileSettings(repository: string, file: ManagedFile) {
   return {
@@ -210,8 +264,4 @@ function fileSettings(repository: string, file: ManagedFile) {
     // squash merge that is the pull request's title, and every plan would otherwise show a change.
     lifecycle: { ignoreChanges: ["commit_message"] },
   };
-}
-
-function sha256(text: string): string {
-  return createHash("sha256").update(text).digest("hex");
 }

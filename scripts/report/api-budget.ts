@@ -89,6 +89,13 @@ export const GITHUB_READ_COSTS: Readonly<Record<string, ReadCost>> = {
       "Repositories.Get (data_source_github_repository.go:362); GetPagesInfo (:412) with Pages, License (:427) with a licence",
   },
   "data.github_branch": { requests: 1, calls: "Git.GetRef (data_source_github_branch.go:51)" },
+  "data.github_repository_file": {
+    requests: 3,
+    calls:
+      "Repositories.GetContents (data_source_github_repository_file.go:100 at v6.10.0; only this one for a missing " +
+      "file), then ListCommits of the path, every page, and GetCommit until one touches it (:149, repository_utils.go:38, :66); " +
+      "one page for a file with up to 30 commits",
+  },
   "data.github_user": {
     requests: 3,
     calls: "Users.Get (data_source_github_user.go:111), ListGPGKeys (:116), ListKeys (:120)",
