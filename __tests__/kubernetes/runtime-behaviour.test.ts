@@ -7,6 +7,7 @@ import { DEPLOYER_NAME, DEPLOYER_VERBS, ENVIRONMENT_API_RESOURCES } from "../../
 import { renderDockerfile } from "../../renderers/container/dockerfile";
 import {
   clusterStackId,
+  serviceEnvironmentStackId,
   gracefulShutdownSeconds,
   SHUTDOWN_MARGIN_SECONDS,
   type EnvironmentName,
@@ -399,7 +400,10 @@ describe("least privilege in the cluster", () => {
   });
 
   it("lets the production deployer list the Deployments its plan reads for the live size, in its own namespace only", () => {
-    const lookups = dataSourcesOf(stackOf(app, "production-orders-api"), "kubernetes_resources").map(({ body }) => body);
+    const lookups = dataSourcesOf(
+      stackOf(app, serviceEnvironmentStackId("production", SERVICE)),
+      "kubernetes_resources",
+    ).map(({ body }) => body);
     expect(lookups.map((body) => [body.api_version, body.kind, body.namespace])).toEqual([
       ["apps/v1", "Deployment", "orders-production"],
     ]);
@@ -409,7 +413,9 @@ describe("least privilege in the cluster", () => {
     const rule = role?.rules?.find((candidate) => candidate.apiGroups?.includes("apps"));
     expect(rule?.resources).toContain("deployments");
     expect(rule?.verbs).toContain("list");
-    expect(dataSourcesOf(stackOf(app, "staging-orders-api"), "kubernetes_resources")).toEqual([]);
+    expect(dataSourcesOf(stackOf(app, serviceEnvironmentStackId("staging", SERVICE)), "kubernetes_resources")).toEqual(
+      [],
+    );
   });
 
   it("authenticates the cluster stacks with their own cluster-level variables, never the environment's token", () => {
