@@ -30,8 +30,11 @@ import { formatTable } from "./report/table";
 const PROJECT_ROOT = path.resolve(__dirname, "..");
 const TARGETS = { medianSeconds: 1.5, speedup: 5, peakMiB: 250 };
 const SCALE_TARGETS = { services: 50, medianSeconds: 5, peakMiB: 600 };
-/** Fleet-scale targets: time of 200 services against 50, peak memory at 500, resources of the largest stack. */
-const FLEET_TARGETS = { timeRatio200To50: 4.4, peakMiBAt500: 1024, largestStackResources: 100 };
+/**
+ * Fleet-scale targets: time of 200 services against 50, peak memory at 500, resources of the
+ * largest stack, and how far the time per added service may drift from 50-200 to 200-500.
+ */
+const FLEET_TARGETS = { timeRatio200To50: 4.4, peakMiBAt500: 1024, largestStackResources: 100, perServiceDrift: 0.15 };
 /** From this many services on, a synth takes long enough that one run (no warm-up) is the default. */
 const BIG_SIZE = 200;
 /** Time or memory per service may grow this much from the smaller to the larger sizes and still count as linear. */
@@ -315,6 +318,20 @@ function scale(options: Options): void {
       console.log(
         `500 services: peak memory ${fiveHundred.peakMiB.toFixed(0)} MiB (target <= ${FLEET_TARGETS.peakMiBAt500} MiB): ` +
           verdict(fiveHundred.peakMiB <= FLEET_TARGETS.peakMiBAt500),
+      );
+    }
+    if (fifty && twoHundred && fiveHundred) {
+      // The cost of one more service, in the middle and at the top of the range: start-up and the
+      // shared stacks are paid once, so the marginal cost is what must stay constant.
+      const perService = (from: BenchResult, to: BenchResult, services: number) =>
+        ((to.medianSeconds - from.medianSeconds) * 1000) / services;
+      const middle = perService(fifty, twoHundred, 150);
+      const top = perService(twoHundred, fiveHundred, 300);
+      const growth = top / middle - 1;
+      console.log(
+        `time per added service: ${middle.toFixed(0)} ms (50->200), ${top.toFixed(0)} ms (200->500), ` +
+          `${(growth * 100).toFixed(0)} % (target within ${FLEET_TARGETS.perServiceDrift * 100} %): ` +
+          verdict(Math.abs(growth) <= FLEET_TARGETS.perServiceDrift),
       );
     }
     const largest = sized.reduce((found, entry) => Math.max(found, entry.stage?.largestStack.resources ?? 0), 0);

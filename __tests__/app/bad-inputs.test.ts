@@ -295,7 +295,7 @@ describe("names that collide once derived", () => {
     [
       "rejects a secret that derives another service's image variable",
       [[["services", 1], { name: "orders", secrets: { environment: ["API_IMAGE"] } }]],
-      /services\[1\]\.secrets\.environment\[0\]: derives the Terraform variable 'orders_api_image'.*services\[0\]\.name \(the image, colour or replica-floor variable of service 'orders-api'\)/,
+      /services\[1\]\.secrets\.environment\[0\]: derives the Terraform variable 'orders_api_image'.*services\[0\]\.name \(the image, colour, replica-floor or warm-until variable of service 'orders-api'\)/,
     ],
     [
       "rejects a secret that derives a provider credential variable",

@@ -6,6 +6,7 @@ import { DeploymentV1 } from "@cdktf/provider-kubernetes/lib/deployment-v1";
 import { parse } from "yaml";
 import { buildDeliveryApp } from "../../lib/app/app";
 import { synthesizeAllOrNothing } from "../../lib/app/synth";
+import { serviceEnvironmentStackId } from "../../lib/domain";
 import { configWith } from "../support/config-text";
 import { PROJECT_ROOT, stackOf, synthesizeDefaultConfig } from "../support/synth";
 import { resourcesOf } from "../../lib/terraform-json/terraform-json";
@@ -20,8 +21,9 @@ describe("the README's examples", () => {
     const outdir = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "readme-example-")), "cdktf.out");
     const annotations = synthesizeAllOrNothing((dir) => {
       const app = buildDeliveryApp(config, { outdir: dir });
-      // The escape hatch the README describes: replicas pinned on the production Deployments.
-      const production = app.node.findChild("production") as TerraformStack;
+      // The escape hatch the README describes: replicas pinned on the production Deployments,
+      // which the service's production stack holds.
+      const production = app.node.findChild(serviceEnvironmentStackId("production", "orders-api")) as TerraformStack;
       for (const deployment of production.node.findAll().filter((node) => node instanceof DeploymentV1)) {
         deployment.addOverride("spec.replicas", "4");
       }
@@ -39,7 +41,7 @@ describe("the README's examples", () => {
     const row = /\| may deploy +\| (.+?) +\|/.exec(README)?.[1] ?? "";
     const listed = [...row.matchAll(/`([^`]+)`/g)].map((match) => match[1]);
     const policies = resourcesOf(
-      stackOf(synthesizeDefaultConfig(), "staging"),
+      stackOf(synthesizeDefaultConfig(), serviceEnvironmentStackId("staging", "orders-api")),
       "github_repository_environment_deployment_policy",
     );
     expect(policies.map((policy) => policy.body.branch_pattern).sort()).toEqual(listed.sort());

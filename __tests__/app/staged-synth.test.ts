@@ -73,4 +73,24 @@ describe("synth one service at a time", () => {
     const app = buildDeliveryApp(config, { outdir: path.join(dir, "whole-tree") });
     expect(app.node.children.map((child) => child.node.id)).toEqual(stackIdsOf(config));
   });
+
+  it("keeps the other services' lock files through a synth of one service, without their stale JSON", () => {
+    const config = configOf(2);
+    const outdir = path.join(dir, "partial");
+    synthesizeAllOrNothing((scratch) => stageDeliveryApp(config, { outdir: scratch }), outdir);
+    const other = path.join(outdir, "stacks", "production-service-002");
+    fs.writeFileSync(path.join(other, ".terraform.lock.hcl"), "# the committed provider lock\n");
+    synthesizeAllOrNothing(
+      (scratch) => stageDeliveryApp(config, { outdir: scratch, services: ["service-001"] }),
+      outdir,
+      { partial: true },
+    );
+    expect(fs.readFileSync(path.join(other, ".terraform.lock.hcl"), "utf8")).toBe("# the committed provider lock\n");
+    expect(fs.existsSync(path.join(other, "cdk.tf.json"))).toBe(false);
+    expect(fs.existsSync(path.join(outdir, "stacks", "production-service-001", "cdk.tf.json"))).toBe(true);
+    const manifest = JSON.parse(fs.readFileSync(path.join(outdir, "manifest.json"), "utf8")) as {
+      stacks: Record<string, unknown>;
+    };
+    expect(Object.keys(manifest.stacks).sort()).toEqual(stackIdsOf(config, ["service-001"]).sort());
+  });
 });

@@ -165,10 +165,12 @@ describe("the generated Dockerfile", () => {
     expect(steps.findIndex((step) => step.startsWith("COPY --chown=1000:1000 . /app"))).toBeGreaterThan(dependencies);
   });
 
-  it("fills the virtual environment with the interpreter production runs: the same path and version, from the same Debian release", () => {
+  it("fills the virtual environment with the interpreter production runs: /usr/bin/python3.13 (Python 3.13), distroless python3-debian13's entrypoint and the target of its /usr/bin/python3 link (distroless python3/python.bzl:10-12, 21-24, 67-69), from the same Debian release", () => {
     const build = stage("build");
-    // The build stage installs Debian 13's python3.13 (the package the distroless image carries)
-    // and uv builds the environment on exactly that path, with no interpreter of its own.
+    // The build stage installs Debian 13's python3.13, whose python3.13-minimal holds the binary
+    // the distroless image carries (python3/config.bzl:29-32; 3.13.5 in
+    // private/repos/deb/trixie_python.lock.json:260-265), and uv builds the environment on
+    // exactly that path, with no interpreter of its own.
     expect(keywordArguments(build, "RUN").join("\n")).toContain(
       `apt-get install --yes --no-install-recommends ${PRODUCTION_PYTHON.debianPackage}`,
     );
@@ -180,6 +182,8 @@ describe("the generated Dockerfile", () => {
     // The same Debian release (13, trixie) and the same Python minor version in both stages.
     expect(build.image).toMatch(/^debian:trixie-/);
     expect(stage("production").image).toMatch(/^gcr\.io\/distroless\/python3-debian13:/);
+    // What distroless's source says the debian13 image runs (python.bzl:10-12 and 67-69).
+    expect(PRODUCTION_PYTHON).toMatchObject({ minorVersion: "3.13", path: "/usr/bin/python3.13" });
     expect(PRODUCTION_PYTHON.path).toBe(`/usr/bin/python${PRODUCTION_PYTHON.minorVersion}`);
     expect(PRODUCTION_PYTHON.debianPackage).toBe(`python${PRODUCTION_PYTHON.minorVersion}`);
     // Production runs the environment's python (a link to that path) and copies no interpreter.

@@ -1,7 +1,13 @@
 import { pipelineSecrets, requiredStatusChecks } from "../../renderers/workflows";
 import { servicePipelineProps } from "../../stacks/github-stack";
-import { DERIVED_ENVIRONMENT_VARIABLES } from "../../lib/domain";
-import { loadDefaultConfig, stackOf, synthesizeDefaultConfig, groupOf } from "../support/synth";
+import {
+  DERIVED_ENVIRONMENT_VARIABLES,
+  environmentStackId,
+  githubStackId,
+  serviceEnvironmentStackId,
+  type EnvironmentName,
+} from "../../lib/domain";
+import { loadDefaultConfig, stackOf, synthesizeDefaultConfig, groupOf, STACK_IDS } from "../support/synth";
 import {
   jsonText,
   dataSourcesOf,
@@ -294,10 +300,14 @@ describe("the production environment", () => {
     });
   });
 
-  it("resolves reviewer logins and team slugs to ids through the provider's data sources", () => {
-    const [reviewers] = environment.reviewers as { users: string[]; teams: string[] }[];
-    expect(reviewers?.users.map((id) => referenced(production, id).body)).toMatchObject([{ username: "octocat" }]);
-    expect(reviewers?.teams.map((id) => referenced(production, id).body)).toMatchObject([
+  it("resolves reviewer logins and team slugs to ids through the provider's data sources of the service's production stack", () => {
+    const own = stackOf(app, serviceEnvironmentStackId("production", "orders-api"));
+    const [reviewers] = onlyResourceOf(own, "github_repository_environment").body.reviewers as {
+      users: string[];
+      teams: string[];
+    }[];
+    expect(reviewers?.users.map((id) => referenced(own, id).body)).toMatchObject([{ username: "octocat" }]);
+    expect(reviewers?.teams.map((id) => referenced(own, id).body)).toMatchObject([
       { slug: "platform-leads", summary_only: true },
     ]);
     expect(
@@ -356,26 +366,33 @@ describe("secrets and variables", () => {
     expect(pipelineSecrets().environment).toEqual(["TF_API_TOKEN"]);
   });
 
-  it.each(["staging", "production"])(
-    "declares the Terraform Cloud token as a secret of the %s environment only",
-    (id) => {
-      const secrets = resourcesOf(stackOf(app, id), "github_actions_environment_secret").filter(
-        (secret) => secret.body.secret_name === "TF_API_TOKEN",
-      );
-      expect(secrets).toHaveLength(config.services.length);
-      for (const secret of secrets) {
-        expect(secret.body.environment).toEqual(expect.stringContaining("github_repository_environment."));
+  it.each<EnvironmentName>(["staging", "production"])(
+    "declares the Terraform Cloud token as a secret of the %s environment only, once in each service's stack of it",
+    (environment) => {
+      for (const { name } of config.services) {
+        const secrets = resourcesOf(
+          stackOf(app, serviceEnvironmentStackId(environment, name)),
+          "github_actions_environment_secret",
+        ).filter((secret) => secret.body.secret_name === "TF_API_TOKEN");
+        expect(secrets).toHaveLength(1);
+        expect(secrets[0]?.body.environment).toEqual(expect.stringContaining("github_repository_environment."));
       }
+      // The environment's shared stack holds nothing of GitHub.
+      expect(resourcesOf(stackOf(app, environmentStackId(environment)), "github_actions_environment_secret")).toEqual(
+        [],
+      );
     },
   );
 
   it.each([
-    ["github", "github_actions_secret"],
-    ["staging", "github_actions_environment_secret"],
-    ["production", "github_actions_environment_secret"],
-  ])("takes every %s secret value from the stack's sensitive variable of that secret", (id, type) => {
+    [githubStackId("orders-api"), "github_actions_secret"],
+    [serviceEnvironmentStackId("staging", "orders-api"), "github_actions_environment_secret"],
+    [serviceEnvironmentStackId("production", "orders-api"), "github_actions_environment_secret"],
+  ])("takes every secret value of the %s stack from that stack's own sensitive variable of the secret", (id, type) => {
     const stack = stackOf(app, id);
-    for (const secret of resourcesOf(stack, type)) {
+    const secrets = resourcesOf(stack, type);
+    expect(secrets.length).toBeGreaterThan(0);
+    for (const secret of secrets) {
       const variable = secretVariableName("orders-api", jsonText(secret.body.secret_name));
       expect(secret.body.plaintext_value).toBe(`\${var.${variable}}`);
       expect(stack.variable?.[variable]).toMatchObject({ type: "string", sensitive: true, nullable: false });
@@ -413,8 +430,12 @@ describe("secrets and variables", () => {
     expect(Object.keys(variables(production))).toEqual(expect.arrayContaining([...DERIVED_ENVIRONMENT_VARIABLES]));
   });
 
-  it("writes environment secrets and variables only after their environment exists", () => {
-    for (const stack of [staging, production]) {
+  it("writes environment secrets and variables only after their environment exists, in the same stack", () => {
+    for (const stack of config.services.flatMap(({ name }) =>
+      (["staging", "production"] as const).map((environment) =>
+        stackOf(app, serviceEnvironmentStackId(environment, name)),
+      ),
+    )) {
       for (const type of ["github_actions_environment_secret", "github_actions_environment_variable"]) {
         for (const block of resourcesOf(stack, type)) {
           expect(referenced(stack, block.body.environment).address).toMatch(/^github_repository_environment\./);
@@ -425,8 +446,8 @@ describe("secrets and variables", () => {
 });
 
 describe("Terraform meta-arguments", () => {
-  it.each(["github", "staging", "production"])(
-    "names plain addresses of blocks in the %s stack in depends_on and replace_triggered_by",
+  it.each(STACK_IDS)(
+    "names plain addresses of blocks of the %s stack itself in depends_on and replace_triggered_by",
     (id) => {
       const stack = stackOf(app, id);
       const addresses = new Set([

@@ -1,12 +1,14 @@
-import { githubFeatures, GITHUB_PLANS, type GithubPlan } from "../../lib/domain";
+import { githubFeatures, githubStackId, GITHUB_PLANS, type GithubPlan } from "../../lib/domain";
 import { configProblems } from "../support/config-problems";
 import { configWith, editedDefaultConfig } from "../support/config-text";
 import { loadDefaultConfig, stackOf, synthesizeConfig } from "../support/synth";
 import { onlyResourceOf } from "../../lib/terraform-json/terraform-json";
 
 const none = { secretProtection: false, codeSecurity: false };
+// The default configuration's one service, whose repository its own github stack holds.
 const repositoryOf = (...edits: Parameters<typeof configWith>) =>
-  onlyResourceOf(stackOf(synthesizeConfig(configWith(...edits)), "github"), "github_repository").body;
+  onlyResourceOf(stackOf(synthesizeConfig(configWith(...edits)), githubStackId("orders-api")), "github_repository")
+    .body;
 
 describe("what each plan gives a private repository (GitHub's plan documentation)", () => {
   const features = (plan: GithubPlan) => githubFeatures("private", { plan, ...none });

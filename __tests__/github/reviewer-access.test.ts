@@ -1,11 +1,17 @@
 import { configWith } from "../support/config-text";
 import { stackOf, synthesizeConfig, synthesizeDefaultConfig } from "../support/synth";
 import { dataSourcesOf, onlyResourceOf, resourcesOf } from "../../lib/terraform-json/terraform-json";
+import { serviceEnvironmentStackId } from "../../lib/domain";
+
+// The grants belong to the service's stack of the environment whose GitHub environment names
+// the reviewers: the stack that holds that environment and its reviewer lookups.
+const PRODUCTION_STACK = serviceEnvironmentStackId("production", "orders-api");
+const STAGING_STACK = serviceEnvironmentStackId("staging", "orders-api");
 
 describe("environment reviewers' repository access", () => {
-  const production = stackOf(synthesizeDefaultConfig(), "production");
+  const production = stackOf(synthesizeDefaultConfig(), PRODUCTION_STACK);
 
-  it("every reviewer team has a read grant to the repository, with the team's looked-up id", () => {
+  it(`every reviewer team has a read grant in the ${PRODUCTION_STACK} stack to the repository, with the team's looked-up id`, () => {
     const [team] = dataSourcesOf(production, "github_team");
     expect(resourcesOf(production, "github_team_repository").map((grant) => grant.body)).toEqual([
       expect.objectContaining({
@@ -22,8 +28,8 @@ describe("environment reviewers' repository access", () => {
     ]);
   });
 
-  it("grants nothing in the staging stack, whose environment has no reviewers", () => {
-    const staging = stackOf(synthesizeDefaultConfig(), "staging");
+  it(`grants nothing in the ${STAGING_STACK} stack, whose environment has no reviewers`, () => {
+    const staging = stackOf(synthesizeDefaultConfig(), STAGING_STACK);
     expect(resourcesOf(staging, "github_team_repository")).toEqual([]);
     expect(resourcesOf(staging, "github_repository_collaborator")).toEqual([]);
   });
@@ -31,7 +37,7 @@ describe("environment reviewers' repository access", () => {
   it("writes no grant with reviewerAccess: managed-elsewhere, and records the choice on the environment", () => {
     const stack = stackOf(
       synthesizeConfig(configWith([["github", "reviewerAccess"], "managed-elsewhere"])),
-      "production",
+      PRODUCTION_STACK,
     );
     expect(resourcesOf(stack, "github_team_repository")).toEqual([]);
     expect(resourcesOf(stack, "github_repository_collaborator")).toEqual([]);

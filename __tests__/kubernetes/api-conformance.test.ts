@@ -1,12 +1,18 @@
 import type { IDeployment } from "kubernetes-models/apps/v1";
 import type { IPodSpec } from "kubernetes-models/v1";
 import { POD_SECURITY_VERSION } from "../../constructs/kubernetes";
-import { ENVIRONMENT_NAMES } from "../../lib/domain";
+import {
+  clusterStackId,
+  DEVELOPMENT_STACK_ID,
+  ENVIRONMENT_NAMES,
+  githubStackId,
+  serviceEnvironmentStackId,
+} from "../../lib/domain";
 import { configWith } from "../support/config-text";
 import { KUBERNETES_RESOURCE_KINDS, kubernetesObjectsOf, objectsOfKind } from "../support/kubernetes-objects";
 import { schemaErrors } from "../support/kubernetes-schemas";
 import { restrictedProfileViolations } from "../support/pod-security";
-import { stackOf, synthesizeConfig, synthesizeDefaultConfig, groupOf } from "../support/synth";
+import { stackOf, synthesizeConfig, synthesizeDefaultConfig, groupOf, type SynthesizedApp } from "../support/synth";
 
 // The other shape of every switch: several services, production rolling and staging blue-green,
 // a service without secrets or pre-stop hook, no egress endpoints, no quota.
@@ -22,26 +28,34 @@ const variant = synthesizeConfig(
   ),
 );
 
+/** Every stack that writes Kubernetes objects: each environment's shared, service and cluster stacks. */
+const kubernetesStackIds = (app: SynthesizedApp) =>
+  Object.keys(app.stacks).filter((id) => id !== DEVELOPMENT_STACK_ID && !id.startsWith(githubStackId("")));
+
 describe.each([
   ["default", synthesizeDefaultConfig()],
   ["variant", variant],
 ] as const)("Kubernetes objects of the %s configuration", (_, app) => {
-  it.each([...ENVIRONMENT_NAMES, "staging-cluster", "production-cluster"])(
-    "validate against the Kubernetes OpenAPI schemas in the %s stack",
-    (id) => {
-      const objects = kubernetesObjectsOf(stackOf(app, id));
-      expect(objects.length).toBeGreaterThan(0);
-      const problems = objects
-        .map(({ address, object }) => ({ address, errors: schemaErrors(object) }))
-        .filter((entry) => entry.errors.length > 0);
-      expect(problems).toEqual([]);
-    },
-  );
+  it("are written by the shared, service and cluster stacks of each environment", () => {
+    expect(kubernetesStackIds(app)).toEqual(
+      expect.arrayContaining([...ENVIRONMENT_NAMES, ...ENVIRONMENT_NAMES.map(clusterStackId)]),
+    );
+    expect(kubernetesStackIds(app).length).toBeGreaterThan(2 * ENVIRONMENT_NAMES.length);
+  });
+
+  it.each(kubernetesStackIds(app))("validate against the Kubernetes OpenAPI schemas in the %s stack", (id) => {
+    const objects = kubernetesObjectsOf(stackOf(app, id));
+    expect(objects.length).toBeGreaterThan(0);
+    const problems = objects
+      .map(({ address, object }) => ({ address, errors: schemaErrors(object) }))
+      .filter((entry) => entry.errors.length > 0);
+    expect(problems).toEqual([]);
+  });
 
   it.each(ENVIRONMENT_NAMES)(
-    "include only pod templates the Pod Security Standards 'restricted' profile admits, in the %s stack",
+    "include only pod templates the Pod Security Standards 'restricted' profile admits, in the %s environment",
     (id) => {
-      const deployments = objectsOfKind<IDeployment>(kubernetesObjectsOf(stackOf(app, id)), "Deployment");
+      const deployments = objectsOfKind<IDeployment>(kubernetesObjectsOf(groupOf(app, id)), "Deployment");
       expect(deployments.length).toBeGreaterThan(0);
       for (const deployment of deployments) {
         const template = deployment.spec?.template;
@@ -54,9 +68,9 @@ describe.each([
   );
 
   it.each(ENVIRONMENT_NAMES)(
-    "enforce, audit and warn on that profile, at a pinned version, in the %s namespace (its cluster stack)",
+    "enforce, audit and warn on that profile, at a pinned version, in the %s namespace (its cluster-<environment> stack)",
     (id) => {
-      const namespace = kubernetesObjectsOf(stackOf(app, `${id}-cluster`)).find(
+      const namespace = kubernetesObjectsOf(stackOf(app, clusterStackId(id))).find(
         ({ object }) => object.kind === "Namespace",
       )?.object;
       expect(namespace?.metadata.labels).toMatchObject({
@@ -70,19 +84,19 @@ describe.each([
     },
   );
 
-  it.each(ENVIRONMENT_NAMES)("are all of a kind the schema check knows, in the %s stack", (id) => {
+  it.each(kubernetesStackIds(app))("are all of a kind the schema check knows, in the %s stack", (id) => {
     const types = Object.keys(stackOf(app, id).resource ?? {}).filter((type) => type.startsWith("kubernetes_"));
     expect(types.filter((type) => KUBERNETES_RESOURCE_KINDS[type] === undefined)).toEqual([]);
   });
 });
 
 describe("the variant configuration", () => {
-  it("creates the full set for every service in both stacks", () => {
+  it("creates the full set for every service in its own stack of both environments", () => {
     for (const id of ENVIRONMENT_NAMES) {
-      const kinds = kubernetesObjectsOf(stackOf(variant, id)).map(
-        ({ object }) => `${object.kind}/${object.metadata.name ?? ""}`,
-      );
       for (const name of ["orders-api", "billing-api"]) {
+        const kinds = kubernetesObjectsOf(stackOf(variant, serviceEnvironmentStackId(id, name))).map(
+          ({ object }) => `${object.kind}/${object.metadata.name ?? ""}`,
+        );
         expect(kinds).toEqual(
           expect.arrayContaining([
             `ServiceAccount/${name}`,
@@ -96,8 +110,8 @@ describe("the variant configuration", () => {
   });
 
   it("runs production rolling (one Deployment per service) and staging blue-green when so configured", () => {
-    const deploymentNames = (id: string) =>
-      kubernetesObjectsOf(stackOf(variant, id))
+    const deploymentNames = (id: (typeof ENVIRONMENT_NAMES)[number]) =>
+      kubernetesObjectsOf(groupOf(variant, id))
         .filter(({ object }) => object.kind === "Deployment")
         .map(({ object }) => object.metadata.name)
         .sort();

@@ -5,18 +5,24 @@ import type { IRole, IRoleBinding } from "kubernetes-models/rbac.authorization.k
 import type { IService } from "kubernetes-models/v1";
 import { DEPLOYER_NAME, DEPLOYER_VERBS, ENVIRONMENT_API_RESOURCES } from "../../constructs/kubernetes";
 import { renderDockerfile } from "../../renderers/container/dockerfile";
-import { gracefulShutdownSeconds, SHUTDOWN_MARGIN_SECONDS } from "../../lib/domain";
+import {
+  clusterStackId,
+  gracefulShutdownSeconds,
+  SHUTDOWN_MARGIN_SECONDS,
+  type EnvironmentName,
+} from "../../lib/domain";
 import { configWith, type ConfigEdit } from "../support/config-text";
 import { kubernetesObjectsOf, objectsOfKind, type KubernetesObject } from "../support/kubernetes-objects";
 import { schemaErrors } from "../support/kubernetes-schemas";
 import { stackOf, synthesizeConfig, synthesizeDefaultConfig, type SynthesizedApp, groupOf } from "../support/synth";
-import { resourcesOf, type TerraformJson } from "../../lib/terraform-json/terraform-json";
+import { dataSourcesOf, resourcesOf, type TerraformJson } from "../../lib/terraform-json/terraform-json";
 
 const app = synthesizeDefaultConfig();
 const SERVICE = "orders-api";
 
-function objectsOf(synthesized: SynthesizedApp, id: string): KubernetesObject[] {
-  return kubernetesObjectsOf(stackOf(synthesized, id)).map(({ object }) => object);
+/** The Kubernetes objects an environment deploys: its shared stack's and every service stack's. */
+function objectsOf(synthesized: SynthesizedApp, environment: EnvironmentName): KubernetesObject[] {
+  return kubernetesObjectsOf(groupOf(synthesized, environment)).map(({ object }) => object);
 }
 
 function variant(...edits: ConfigEdit[]): SynthesizedApp {
@@ -100,23 +106,27 @@ describe("shutdown timing", () => {
 });
 
 describe("availability", () => {
-  it.each(["staging", "production"])("lets a drain evict one pod of each Deployment at a time in %s", (id) => {
-    const budgets = objectsOfKind<IPodDisruptionBudget>(kubernetesObjectsOf(stackOf(app, id)), "PodDisruptionBudget");
-    expect(budgets.length).toBeGreaterThan(0);
-    for (const budget of budgets) {
-      expect(budget.spec).toMatchObject({ maxUnavailable: 1 });
-      expect(budget.spec?.minAvailable).toBeUndefined();
-    }
-  });
+  it.each<EnvironmentName>(["staging", "production"])(
+    "lets a drain evict one pod of each Deployment at a time in %s",
+    (id) => {
+      const budgets = objectsOfKind<IPodDisruptionBudget>(kubernetesObjectsOf(groupOf(app, id)), "PodDisruptionBudget");
+      expect(budgets.length).toBeGreaterThan(0);
+      for (const budget of budgets) {
+        expect(budget.spec).toMatchObject({ maxUnavailable: 1 });
+        expect(budget.spec?.minAvailable).toBeUndefined();
+      }
+    },
+  );
 
   it("requires production pods on distinct nodes and prefers distinct zones; staging only prefers both", () => {
-    const spread = (id: string) =>
-      objectsOfKind<IDeployment>(kubernetesObjectsOf(stackOf(app, id)), "Deployment").map((deployment) =>
+    const spread = (id: EnvironmentName) =>
+      objectsOfKind<IDeployment>(kubernetesObjectsOf(groupOf(app, id)), "Deployment").map((deployment) =>
         (deployment.spec?.template.spec?.topologySpreadConstraints ?? []).map((constraint) => [
           constraint.topologyKey,
           constraint.whenUnsatisfiable,
         ]),
       );
+    expect([spread("production").length, spread("staging").length]).toEqual([2, 1]);
     for (const constraints of spread("production")) {
       expect(constraints).toEqual([
         ["kubernetes.io/hostname", "DoNotSchedule"],
@@ -179,11 +189,11 @@ describe("DNS egress", () => {
 });
 
 describe("routing", () => {
-  const httpRoute = (synthesized: SynthesizedApp, id: string) =>
+  const httpRoute = (synthesized: SynthesizedApp, id: EnvironmentName) =>
     objectsOf(synthesized, id).find((object) => object.kind === "HTTPRoute") as
       (KubernetesObject & { spec: Record<string, unknown> }) | undefined;
 
-  it.each([
+  it.each<[EnvironmentName, string]>([
     ["production", "orders.example.com"],
     ["staging", "orders.staging.example.com"],
   ])("routes the %s URL's host through the configured Gateway to the service's one Service", (id, host) => {
@@ -303,14 +313,14 @@ describe("routing", () => {
       expect(policy?.spec?.ingress?.[0]?.from).toEqual([
         { namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "traefik" } } },
       ]);
-      expect(grantedResources(stackOf(ingressApp, "production-cluster"))).toEqual(
+      expect(grantedResources(stackOf(ingressApp, clusterStackId("production")))).toEqual(
         writtenResources(groupOf(ingressApp, "production")),
       );
     });
   });
 });
 
-/** `group/resource` of every object an environment stack writes, from its resource types. */
+/** `group/resource` of every object an environment's stacks write, from their resource types. */
 function writtenResources(stack: TerraformJson): string[] {
   const types = Object.keys(stack.resource ?? {}).filter((type) => type.startsWith("kubernetes_"));
   const kinds = types.flatMap((type) =>
@@ -340,11 +350,11 @@ function grantedResources(stack: TerraformJson): string[] {
 }
 
 describe("least privilege in the cluster", () => {
-  it.each(["staging", "production"])(
-    "grants the %s deployer exactly the objects its environment stack writes, with Terraform's verbs",
+  it.each<EnvironmentName>(["staging", "production"])(
+    "grants the %s deployer, in its cluster-<environment> stack, exactly the objects the environment's shared and service stacks write, with Terraform's verbs",
     (id) => {
-      const cluster = stackOf(app, `${id}-cluster`);
-      expect(grantedResources(cluster)).toEqual(writtenResources(stackOf(app, id)));
+      const cluster = stackOf(app, clusterStackId(id));
+      expect(grantedResources(cluster)).toEqual(writtenResources(groupOf(app, id)));
       const [role] = objectsOfKind<IRole>(kubernetesObjectsOf(cluster), "Role");
       for (const rule of role?.rules ?? []) {
         expect(rule.verbs).toEqual(["create", "delete", "get", "list", "patch", "update", "watch"]);
@@ -353,10 +363,10 @@ describe("least privilege in the cluster", () => {
     },
   );
 
-  it.each(["staging", "production"])(
+  it.each<EnvironmentName>(["staging", "production"])(
     "binds the %s Role to the deployer ServiceAccount of that namespace, which mounts no token",
     (id) => {
-      const objects = kubernetesObjectsOf(stackOf(app, `${id}-cluster`));
+      const objects = kubernetesObjectsOf(stackOf(app, clusterStackId(id)));
       const [binding] = objectsOfKind<IRoleBinding>(objects, "RoleBinding");
       const namespace = id === "production" ? "orders-production" : "orders-staging";
       expect(binding?.roleRef).toEqual({ apiGroup: "rbac.authorization.k8s.io", kind: "Role", name: DEPLOYER_NAME });
@@ -374,7 +384,9 @@ describe("least privilege in the cluster", () => {
   );
 
   it("grants no namespace, quota, limit range or RBAC object, so the deployer cannot loosen its own limits", () => {
-    const granted = ["staging-cluster", "production-cluster"].flatMap((id) => grantedResources(stackOf(app, id)));
+    const granted = (["staging", "production"] as const).flatMap((id) =>
+      grantedResources(stackOf(app, clusterStackId(id))),
+    );
     for (const forbidden of [
       "/namespaces",
       "/resourcequotas",
@@ -386,8 +398,22 @@ describe("least privilege in the cluster", () => {
     }
   });
 
+  it("lets the production deployer list the Deployments its plan reads for the live size, in its own namespace only", () => {
+    const lookups = dataSourcesOf(stackOf(app, "production-orders-api"), "kubernetes_resources").map(({ body }) => body);
+    expect(lookups.map((body) => [body.api_version, body.kind, body.namespace])).toEqual([
+      ["apps/v1", "Deployment", "orders-production"],
+    ]);
+    // A kubernetes_resources lookup is a List call (provider v2.38.0 manifest/provider/datasource.go:159).
+    const [role] = objectsOfKind<IRole>(kubernetesObjectsOf(stackOf(app, "production-cluster")), "Role");
+    expect(role?.metadata?.namespace).toBe("orders-production");
+    const rule = role?.rules?.find((candidate) => candidate.apiGroups?.includes("apps"));
+    expect(rule?.resources).toContain("deployments");
+    expect(rule?.verbs).toContain("list");
+    expect(dataSourcesOf(stackOf(app, "staging-orders-api"), "kubernetes_resources")).toEqual([]);
+  });
+
   it("authenticates the cluster stacks with their own cluster-level variables, never the environment's token", () => {
-    for (const id of ["staging-cluster", "production-cluster"]) {
+    for (const id of [clusterStackId("staging"), clusterStackId("production")]) {
       expect(Object.keys(stackOf(app, id).variable ?? {}).sort()).toEqual([
         "cluster_admin_kubernetes_cluster_ca_certificate",
         "cluster_admin_kubernetes_host",

@@ -4,9 +4,9 @@ import type { IHorizontalPodAutoscaler } from "kubernetes-models/autoscaling/v2"
 import type { INetworkPolicy } from "kubernetes-models/networking.k8s.io/v1";
 import type { IPodDisruptionBudget } from "kubernetes-models/policy/v1";
 import type { IConfigMap, IContainer, IPodSpec, IService, IServiceAccount } from "kubernetes-models/v1";
-import { ENVIRONMENT_NAMES } from "../../lib/domain";
+import { clusterStackId, ENVIRONMENT_NAMES, environmentStackId, serviceEnvironmentStackId } from "../../lib/domain";
 import { kubernetesObjectsOf, objectsOfKind } from "../support/kubernetes-objects";
-import { loadDefaultConfig, stackOf, synthesizeDefaultConfig } from "../support/synth";
+import { groupOf, loadDefaultConfig, stackOf, synthesizeDefaultConfig } from "../support/synth";
 import { onlyResourceOf, resourcesOf, stringsIn, type Block } from "../../lib/terraform-json/terraform-json";
 import { secretVariableName } from "../../lib/domain";
 
@@ -16,15 +16,21 @@ const [service] = config.services;
 if (service === undefined) {
   throw new Error("the default config lists a service");
 }
+const serviceName = service.name;
 
-/** The API objects of one environment stack, and the raw Terraform of its resources. */
+/**
+ * The API objects an environment deploys (its shared stack and the service's stack together), the
+ * raw Terraform of their resources, and the two real stacks, for what one of them declares itself.
+ */
 function environment(id: (typeof ENVIRONMENT_NAMES)[number]) {
-  const stack = stackOf(app, id);
+  const stack = groupOf(app, id);
+  const shared = stackOf(app, environmentStackId(id));
+  const own = stackOf(app, serviceEnvironmentStackId(id, serviceName));
   const objects = kubernetesObjectsOf(stack);
   const deployments = objectsOfKind<IDeployment>(objects, "Deployment");
   const podSpecs = deployments.map((deployment) => deployment.spec?.template.spec as IPodSpec);
   const containers = podSpecs.flatMap((spec) => spec.containers);
-  return { stack, objects, deployments, podSpecs, containers };
+  return { stack, shared, own, objects, deployments, podSpecs, containers };
 }
 
 function onlyContainer(deployment: IDeployment): IContainer {
@@ -34,7 +40,7 @@ function onlyContainer(deployment: IDeployment): IContainer {
 }
 
 describe.each(ENVIRONMENT_NAMES)("the %s workloads", (id) => {
-  const { stack, objects, deployments, podSpecs, containers } = environment(id);
+  const { stack, shared, own, objects, deployments, podSpecs, containers } = environment(id);
   const replicas = service.environments[id].replicas;
 
   it("have at least one Deployment per service, each running one container", () => {
@@ -225,8 +231,8 @@ describe.each(ENVIRONMENT_NAMES)("the %s workloads", (id) => {
     }
   });
 
-  it("fill the Secret only from sensitive variables named <service>_<secret>", () => {
-    const secret = resourcesOf(stack, "kubernetes_secret_v1").find(
+  it("fill the Secret only from sensitive variables named <service>_<secret>, declared by the service's stack", () => {
+    const secret = resourcesOf(own, "kubernetes_secret_v1").find(
       (block) => (block.body.metadata as { name: string }).name === `${service.name}-secrets`,
     );
     const expected = Object.fromEntries(
@@ -234,15 +240,15 @@ describe.each(ENVIRONMENT_NAMES)("the %s workloads", (id) => {
     );
     expect(secret?.body.data).toEqual(expected);
     for (const name of service.secrets.environment) {
-      expect(stack.variable?.[secretVariableName(service.name, name)]).toMatchObject({
+      expect(own.variable?.[secretVariableName(service.name, name)]).toMatchObject({
         sensitive: true,
         type: "string",
       });
     }
   });
 
-  it("build the registry pull secret from the sensitive registry variables, with no credential in the output", () => {
-    const pull = resourcesOf(stack, "kubernetes_secret_v1").find(
+  it("build the registry pull secret in the environment's shared stack from its sensitive registry variables, with no credential in the output", () => {
+    const pull = resourcesOf(shared, "kubernetes_secret_v1").find(
       (block) => (block.body.metadata as { name: string }).name === "registry-credentials",
     ) as Block;
     expect(pull.body.type).toBe("kubernetes.io/dockerconfigjson");
@@ -252,8 +258,11 @@ describe.each(ENVIRONMENT_NAMES)("the %s workloads", (id) => {
         '"auth" = base64encode(join("", [var.registry_username, ":", var.registry_password]))}}})}',
     );
     for (const name of ["registry_username", "registry_password"]) {
-      expect(stack.variable?.[name]).toMatchObject({ sensitive: true });
+      expect(shared.variable?.[name]).toMatchObject({ sensitive: true });
     }
+    expect(
+      resourcesOf(own, "kubernetes_secret_v1").map((block) => (block.body.metadata as { name: string }).name),
+    ).toEqual([`${service.name}-secrets`]);
   });
 
   it("autoscale every Deployment between the configured bounds on CPU only (memory is opt-in), with the scale-down window", () => {
@@ -353,11 +362,13 @@ describe.each(ENVIRONMENT_NAMES)("the %s workloads", (id) => {
       );
     });
 
-    it("allow ingress to the service's port from the route controller's namespace only", () => {
+    it("allow ingress to the service's port from the route controller's namespace only, and isolate its pods for egress", () => {
       const ingress = policies.find((policy) => policy.metadata?.name === `${service.name}-ingress`);
+      // Egress without a rule adds no allowance: the pods' egress is the union of the namespace
+      // baseline's rules (DNS, the configured endpoints), and nothing while that baseline is absent.
       expect(ingress?.spec).toEqual({
         podSelector: { matchLabels: { "app.kubernetes.io/name": service.name } },
-        policyTypes: ["Ingress"],
+        policyTypes: ["Ingress", "Egress"],
         ingress: [
           {
             from: [
@@ -377,6 +388,15 @@ describe.each(ENVIRONMENT_NAMES)("the %s workloads", (id) => {
       expect(policies.map((policy) => policy.metadata?.name).sort()).toEqual(
         ["allow-dns", "allow-external-egress", "default-deny", `${service.name}-ingress`].sort(),
       );
+    });
+
+    it(`keep the namespace baseline in the shared ${id} stack and the service's ingress rule in ${serviceEnvironmentStackId(id, service.name)}`, () => {
+      const names = (of: typeof stack) =>
+        objectsOfKind<INetworkPolicy>(kubernetesObjectsOf(of), "NetworkPolicy")
+          .map((policy) => policy.metadata?.name)
+          .sort();
+      expect(names(shared)).toEqual(["allow-dns", "allow-external-egress", "default-deny"]);
+      expect(names(own)).toEqual([`${service.name}-ingress`]);
     });
   });
 
@@ -414,7 +434,7 @@ describe("rolling updates in staging", () => {
 });
 
 describe("blue-green in production", () => {
-  const { stack, deployments, objects } = environment("production");
+  const { stack, own, deployments, objects } = environment("production");
   const variable = "orders_api_active_color";
 
   it("runs two Deployments, blue and green, with fixed selectors per colour", () => {
@@ -460,7 +480,8 @@ describe("blue-green in production", () => {
     expect(main.map((s) => s.metadata?.name).sort()).toEqual(
       [service.name, `${service.name}-blue`, `${service.name}-green`].sort(),
     );
-    const declared = stack.variable?.[variable] as { type: string; default: string; validation: unknown[] };
+    // Declared by the stack whose Service reads it.
+    const declared = own.variable?.[variable] as { type: string; default: string; validation: unknown[] };
     expect([declared.type, declared.default]).toEqual(["string", ""]);
     expect(declared.validation).toEqual([
       {
@@ -496,13 +517,19 @@ describe("blue-green in production", () => {
     const floors = resourcesOf(stack, "kubernetes_horizontal_pod_autoscaler_v2").map(
       (block) => (block.body.spec as { min_replicas: unknown }).min_replicas,
     );
-    expect(floors).toEqual([0, 1].map(() => `\${min(${max}, max(${min}, var.orders_api_min_replicas))}`));
+    // One floor for both colours: the configured bounds around the hand-set floor and, while the
+    // colours are held warm, the live size (evaluated in blue-green-lifecycle.test.ts).
+    expect(floors).toHaveLength(2);
+    expect(floors[1]).toBe(floors[0]);
+    expect(floors[0]).toEqual(
+      expect.stringMatching(new RegExp(`^\\$\\{min\\(${max}, max\\(${min}, var\\.orders_api_min_replicas, `)),
+    );
     expect(service.environments.production.replicas.min).toBeGreaterThanOrEqual(2);
     expect(objectsOfKind<IPodDisruptionBudget>(objects, "PodDisruptionBudget")).toHaveLength(2);
   });
 
-  it("sets the namespace's quota and limit range from the config, in the production cluster stack", () => {
-    const cluster = stackOf(app, "production-cluster");
+  it("sets the namespace's quota and limit range from the config, in the cluster-production stack", () => {
+    const cluster = stackOf(app, clusterStackId("production"));
     const quota = onlyResourceOf(cluster, "kubernetes_resource_quota_v1").body.spec;
     expect(quota).toEqual({
       hard: {

@@ -3,7 +3,8 @@ import { readable } from "../../scripts/report/references";
 import { formatFacts, stackSummaryMarkdown, summarizeStack, type TypeSummary } from "../../scripts/report/summary";
 import { templateSequences } from "../../lib/terraform-json/template-sequences";
 import type { JsonObject } from "../../lib/terraform-json/terraform-json";
-import { synthesizeDefaultConfig } from "../support/synth";
+import { serviceEnvironmentStackId } from "../../lib/domain";
+import { stackOf, synthesizeDefaultConfig } from "../support/synth";
 import { githubStack, productionStack } from "./fixtures/future-stacks";
 
 function settingsByType(rows: readonly TypeSummary[]): Record<string, string> {
@@ -149,11 +150,10 @@ describe("reading Terraform strings", () => {
     expect(readable('${upper("x")}', stack)).toBe('[upper("x")]');
   });
 
-  it("shows an image chosen by the pipeline's variable, as ServiceImage writes it", () => {
-    const staging: JsonObject = { ...synthesizeDefaultConfig().stacks.staging };
-    const deployment = Object.values(
-      synthesizeDefaultConfig().stacks.staging?.resource?.kubernetes_deployment_v1 ?? {},
-    )[0] as {
+  it("shows an image chosen by the pipeline's variable, as ServiceImage writes it in the staging-orders-api stack", () => {
+    const stack = stackOf(synthesizeDefaultConfig(), serviceEnvironmentStackId("staging", "orders-api"));
+    const staging: JsonObject = { ...stack };
+    const deployment = Object.values(stack.resource?.kubernetes_deployment_v1 ?? {})[0] as {
       spec: { template: { spec: { container: { image: string }[] } } };
     };
     expect(readable(deployment.spec.template.spec.container[0]?.image ?? "", staging)).toBe(

@@ -1,5 +1,6 @@
 import * as path from "node:path";
 import { loadConfig } from "../../lib/config";
+import { clusterStackId, environmentStackId, serviceEnvironmentStackId } from "../../lib/domain";
 import { resourcesOf } from "../../lib/terraform-json/terraform-json";
 import { flaggerObject, flaggerObjectsOf, flaggerSchemaErrors } from "../support/flagger";
 import { PROJECT_ROOT, stackOf, synthesizeConfig, groupOf } from "../support/synth";
@@ -42,6 +43,18 @@ describe("the canary example (config/examples/canary.yaml)", () => {
       "MetricTemplate payments-api-success-rate",
     ]);
     expect(flaggerObjectsOf(staging)).toEqual([]);
+  });
+
+  it("writes each service's Canary and MetricTemplates in that service's production stack, none in the shared one", () => {
+    for (const service of ["orders-api", "payments-api"]) {
+      const own = flaggerObjectsOf(stackOf(app, serviceEnvironmentStackId("production", service)));
+      expect(own.map(({ object }) => `${object.kind} ${object.metadata.name ?? ""}`).sort()).toEqual([
+        `Canary ${service}`,
+        `MetricTemplate ${service}-latency-p99`,
+        `MetricTemplate ${service}-success-rate`,
+      ]);
+    }
+    expect(flaggerObjectsOf(stackOf(app, environmentStackId("production")))).toEqual([]);
   });
 
   it("validates every Flagger object against the CRD schemas of Flagger v1.44.0", () => {
@@ -87,8 +100,8 @@ describe("the canary example (config/examples/canary.yaml)", () => {
     expect(namesOf(staging, "kubernetes_service_v1")).toEqual(expect.arrayContaining(["orders-api", "payments-api"]));
   });
 
-  it("lets the pipeline's account, written by the cluster stack, read only the two Canaries and their primaries", () => {
-    const cluster = stackOf(app, "production-cluster");
+  it("lets the pipeline's account, written by the cluster-production stack, read only the two Canaries and their primaries", () => {
+    const cluster = stackOf(app, clusterStackId("production"));
     const rules = resourcesOf(cluster, "kubernetes_role_v1").map((block) => block.body.rule);
     expect(rules).toContainEqual([
       {
@@ -107,8 +120,8 @@ describe("the canary example (config/examples/canary.yaml)", () => {
     expect(resourcesOf(production, "kubernetes_role_v1")).toEqual([]);
   });
 
-  it("lets the environment's deployer write the Canaries and MetricTemplates", () => {
-    const cluster = stackOf(app, "production-cluster");
+  it("lets the environment's deployer, written by the cluster-production stack, write the Canaries and MetricTemplates", () => {
+    const cluster = stackOf(app, clusterStackId("production"));
     const rules = resourcesOf(cluster, "kubernetes_role_v1").flatMap(
       (block) => block.body.rule as { api_groups: string[]; resources: string[]; verbs: string[] }[],
     );

@@ -272,7 +272,8 @@ export async function fakeService(answer: () => { status: number; version: strin
 }
 
 /**
- * Writes `gh`, `cosign` and `docker` into `directory`: `gh api` calls the fake GitHub API
+ * Writes `gh`, `cosign`, `docker` and `date` into `directory`: `date -u +%s` prints FAKE_NOW_SECONDS
+ * when it is set (the scenario's clock; every other use is the real date), `gh api` calls the fake GitHub API
  * (FAKE_GITHUB_API), `cosign verify` succeeds only for a digest the fake registry holds a
  * signature for and `cosign sign` records one (FAKE_REGISTRY), `docker buildx imagetools` tags and
  * inspects through the fake registry.
@@ -305,6 +306,15 @@ else
   answer=$(curl --silent --fail --request "$method" "$FAKE_GITHUB_API/$path")
 fi
 if [ -n "$jq_filter" ]; then jq -r "$jq_filter" <<<"$answer"; else echo "$answer"; fi
+`,
+  );
+  stub(
+    "date",
+    `if [ -n "\${FAKE_NOW_SECONDS:-}" ] && [ "$*" = "-u +%s" ]; then
+  echo "$FAKE_NOW_SECONDS"
+  exit 0
+fi
+exec /usr/bin/date "$@"
 `,
   );
   stub(

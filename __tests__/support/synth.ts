@@ -95,7 +95,7 @@ export function groupOf(app: SynthesizedApp, group: StackGroup): TerraformJson {
         }
         merged[key] = byType;
       } else if (Array.isArray(value)) {
-        merged[key] = [...((merged[key] as unknown[] | undefined) ?? []), ...value];
+        merged[key] = [...((merged[key] as unknown[] | undefined) ?? []), ...(value as unknown[])];
       } else if (key === "variable" || key === "output" || key === "locals" || key === "provider") {
         // The first stack's provider configuration of a type stands for the group's.
         merged[key] =

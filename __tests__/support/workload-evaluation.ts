@@ -1,5 +1,5 @@
 import { terraformConsole } from "./terraform-console";
-import { resourcesOf, type TerraformJson } from "../../lib/terraform-json/terraform-json";
+import { dataSourcesOf, resourcesOf, type TerraformJson } from "../../lib/terraform-json/terraform-json";
 
 /** What one Deployment of a service runs after a plan with given variables. */
 export interface EvaluatedDeployment {
@@ -22,6 +22,41 @@ export interface EvaluatedWorkload {
 }
 
 const COLOR_LABEL = "delivery-pipeline/color";
+const INSTANCE_LABEL = "app.kubernetes.io/instance";
+
+/**
+ * What a plan reads besides the variables: the time it starts (what `plantimestamp()` returns;
+ * `terraform console` leaves that function unknown) and the cluster's Deployments, which the
+ * stack's `kubernetes_resources` data sources list.
+ */
+export interface ClusterState {
+  /** RFC 3339, UTC. */
+  readonly planTime: string;
+  /** `spec.replicas` of each Deployment in the namespace, by name (with its instance label). */
+  readonly replicas: Readonly<Record<string, number>>;
+}
+
+const EMPTY_CLUSTER: ClusterState = { planTime: "2026-01-01T00:00:00Z", replicas: {} };
+
+/**
+ * The Deployments a `kubernetes_resources` data source lists: its label selector is
+ * `app.kubernetes.io/instance in (a,b)` (the only form the stacks write), each object as the API
+ * returns it (name order), reduced to what expressions read.
+ */
+function listedDeployments(body: Record<string, unknown>, cluster: ClusterState): unknown[] {
+  const selector = /^app\.kubernetes\.io\/instance in \(([^)]*)\)$/.exec(String(body.label_selector));
+  if (body.kind !== "Deployment" || selector === null) {
+    throw new Error(`unsupported kubernetes_resources lookup: ${JSON.stringify(body)}`);
+  }
+  const names = (selector[1] ?? "").split(",");
+  return Object.keys(cluster.replicas)
+    .filter((name) => names.includes(name))
+    .sort()
+    .map((name) => ({
+      metadata: { name, labels: { [INSTANCE_LABEL]: name } },
+      spec: { replicas: cluster.replicas[name] },
+    }));
+}
 
 function record(value: unknown): Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
@@ -41,13 +76,31 @@ export function evaluateWorkload(
   stack: TerraformJson,
   serviceName: string,
   variables: Readonly<Record<string, string>>,
+  cluster: ClusterState = EMPTY_CLUSTER,
 ): EvaluatedWorkload | { readonly error: string } {
-  const locals: Record<string, unknown> = {};
+  const locals: Record<string, unknown> = { plan_time: cluster.planTime };
+  // Data-source values substituted: each listed object set becomes a local of the same value.
+  const lookups = dataSourcesOf(stack, "kubernetes_resources").map((source, index) => {
+    locals[`listed_${index}`] = listedDeployments(source.body, cluster);
+    return [`${source.address}.objects`, `local.listed_${index}`] as const;
+  });
+  const substituted = (value: unknown): unknown =>
+    typeof value === "string"
+      ? lookups.reduce(
+          (text, [reference, local]) => text.split(reference).join(local),
+          value.split("plantimestamp()").join("local.plan_time"),
+        )
+      : value;
   const fields: string[] = [];
   const ofService = (body: Record<string, unknown>) =>
     record(first(body.metadata).labels)["app.kubernetes.io/name"] === serviceName;
 
-  for (const deployment of resourcesOf(stack, "kubernetes_deployment_v1").filter(({ body }) => ofService(body))) {
+  const deployments = resourcesOf(stack, "kubernetes_deployment_v1").filter(({ body }) => ofService(body));
+  if (deployments.length === 0) {
+    // A stack without the service's workload (a shared or cluster stack) has nothing to evaluate.
+    throw new Error(`no Deployment of ${serviceName} in the stack: evaluate the stack that holds its workload`);
+  }
+  for (const deployment of deployments) {
     const color = record(first(deployment.body.metadata).labels)[COLOR_LABEL];
     const key = typeof color === "string" ? color : "main";
     const name = first(deployment.body.metadata).name;
@@ -58,7 +111,7 @@ export function evaluateWorkload(
     // The synthesized values go into locals as they are: terraform reads JSON strings as templates.
     locals[`${key}_count`] = deployment.body.count ?? 1;
     locals[`${key}_image`] = container.image;
-    locals[`${key}_min_replicas`] = first(autoscaler?.body.spec).min_replicas;
+    locals[`${key}_min_replicas`] = substituted(first(autoscaler?.body.spec).min_replicas);
     const exists = `local.${key}_count == 1`;
     fields.push(
       `${key} = { exists = ${exists}, image = ${exists} ? local.${key}_image : null, minReplicas = ${exists} ? local.${key}_min_replicas : null }`,

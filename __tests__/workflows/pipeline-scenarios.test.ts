@@ -108,7 +108,7 @@ function deploy(id: "deploy-staging" | "deploy-production", image: string, overr
   return runJob(job(id), {
     workspace: dir,
     secrets: { TF_API_TOKEN: `${id}-token`, COSIGN_PUBLIC_KEY: "public-key" },
-    vars: { TF_CLOUD_ORGANIZATION: "acme" },
+    vars: { TF_CLOUD_ORGANIZATION: "acme", ROLLBACK_WINDOW_MINUTES: "30" },
     needs: { publish: { digest: image, version: VERSIONS[image] ?? "0.0.0" } },
     github: {
       token: "job-token",
@@ -160,6 +160,8 @@ describe("a release through staging and production", () => {
       orders_api_image_blue: OLD,
       orders_api_image_green: NEW,
       orders_api_active_color: "green",
+      // The end of the rollback window: 30 minutes after the switch.
+      orders_api_warm_until: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/) as unknown,
     });
     expect(github.deployments.map((deployment) => [deployment.environment, deployment.statuses])).toEqual([
       ["staging", ["in_progress", "success"]],
@@ -279,6 +281,7 @@ describe("rollback", () => {
       orders_api_image_blue: OLD,
       orders_api_image_green: "",
       orders_api_active_color: "",
+      orders_api_warm_until: "",
     });
     expect(messages("orders-api-production-orders-api")).toEqual([
       `Deploy orders-api 1.4.0 (${NEW}) to the idle colour green`,

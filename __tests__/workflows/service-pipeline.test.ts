@@ -1,5 +1,5 @@
 import { parse } from "yaml";
-import { PIPELINE_VARIABLE_NAMES } from "../../lib/domain";
+import { DERIVED_ENVIRONMENT_VARIABLES, PIPELINE_VARIABLE_NAMES } from "../../lib/domain";
 import {
   ACTION_PINS,
   CI_WORKFLOW_FILE,
@@ -142,11 +142,12 @@ describe("the service repository's pipeline files", () => {
     expect([...referenced].sort()).toEqual([...secrets.repository, ...secrets.environment].sort());
   });
 
-  it("reads only the repository variables the github stack sets", () => {
+  it("reads only the repository variables the github stack sets and the rollback window the blue-green environment stack sets", () => {
     const referenced = new Set(
       workflowFiles.flatMap((file) => [...file.content.matchAll(/vars\.([A-Z_][A-Z0-9_]*)/g)].map((match) => match[1])),
     );
-    expect([...referenced].sort()).toEqual([...PIPELINE_VARIABLE_NAMES].sort());
+    expect([...referenced].sort()).toEqual([...PIPELINE_VARIABLE_NAMES, "ROLLBACK_WINDOW_MINUTES"].sort());
+    expect(DERIVED_ENVIRONMENT_VARIABLES).toContain("ROLLBACK_WINDOW_MINUTES");
   });
 
   it("passes every secret to a step through env:, never on a job's env or in a script", () => {
@@ -497,11 +498,13 @@ describe("stage 4: deployment", () => {
       IMAGE_VARIABLE_BLUE: "orders_api_image_blue",
       IMAGE_VARIABLE_GREEN: "orders_api_image_green",
       ACTIVE_COLOR_VARIABLE: "orders_api_active_color",
+      WARM_UNTIL_VARIABLE: "orders_api_warm_until",
+      ROLLBACK_WINDOW_MINUTES: "${{ vars.ROLLBACK_WINDOW_MINUTES }}",
     });
     expect(production.steps.slice(-7).map((step) => step.name)).toEqual([
       "Find the active and the idle colour",
       "Deploy the digest to the idle colour (the apply waits until it is ready)",
-      "Switch traffic to the new colour",
+      "Switch traffic to the new colour; keep the previous one warm for the rollback window",
       "Health check (/health, /readiness, /liveness; /health names the version) with retries",
       "Roll back: traffic to the previous colour, its previous image to the idle one",
       "Record the deployment result",
@@ -512,7 +515,7 @@ describe("stage 4: deployment", () => {
     const rollback = stepOf(production, /Roll back/);
     expect(rollback.if).toBe("failure() && (steps.idle.outcome == 'success' || steps.idle.outcome == 'failure')");
     expect(rollback.run).toContain(
-      'set-vars "$ACTIVE_COLOR_VARIABLE=$ACTIVE_VALUE" "$IDLE_VARIABLE=$PREVIOUS_IDLE_IMAGE"',
+      'set-vars "$ACTIVE_COLOR_VARIABLE=$ACTIVE_VALUE" "$IDLE_VARIABLE=$PREVIOUS_IDLE_IMAGE" "$WARM_UNTIL_VARIABLE=$PREVIOUS_WARM_UNTIL"',
     );
   });
 

@@ -32,9 +32,11 @@ export const ENVIRONMENT_API_RESOURCES: Readonly<Record<string, ApiResource>> = 
 };
 
 /**
- * What Terraform does to the objects it manages: read them (refresh, and the Deployment's
- * rollout wait, which only reads the Deployment: provider v2.38.0
- * kubernetes/resource_kubernetes_deployment_v1.go, waitForDeploymentReplicasFunc), create,
+ * What Terraform does to the objects it manages: read them (refresh; the Deployment's rollout
+ * wait, which only reads the Deployment: provider v2.38.0
+ * kubernetes/resource_kubernetes_deployment_v1.go, waitForDeploymentReplicasFunc; and a
+ * blue-green plan's lookup of the live size, a `list` of the service's Deployments:
+ * manifest/provider/datasource.go:159), create,
  * change (the provider patches; server-side apply for kubernetes_manifest) and delete them.
  */
 export const DEPLOYER_VERBS = ["create", "delete", "get", "list", "patch", "update", "watch"] as const;

@@ -10,5 +10,7 @@ export * from "./service-settings";
 export * from "./web-service";
 export * from "./service-route";
 export * from "./replica-floor-variable";
+export * from "./warm-until-variable";
+export * from "./warm-standby";
 export * from "./deployer-role";
 export type { WebServiceWorkload } from "./web-service-workload";

@@ -19,10 +19,10 @@ import {
   SHUTDOWN_MARGIN_SECONDS,
 } from "../../lib/domain/python-runtime";
 import { ActiveColorVariable } from "./active-color-variable";
-import { ReplicaFloorVariable } from "./replica-floor-variable";
 import { ServiceRoute, SERVICE_PORT } from "./service-route";
 import { COLOR_LABEL, deploymentSelector, NAMESPACE_NAME_LABEL, objectLabels, serviceSelector } from "./labels";
 import { requireQuantities, type ResourceAmounts } from "./resource-amounts";
+import { WarmStandby } from "./warm-standby";
 import { HTTP_PORT_NAME, WebServiceDeployment, type WebServiceDeploymentProps } from "./private/web-service-deployment";
 import type { WebServiceWorkload } from "./web-service-workload";
 
@@ -233,10 +233,13 @@ export class WebService extends Construct {
     } else {
       const deployments: Record<string, WebServiceDeployment> = {};
       const previews: Record<string, ServiceV1> = {};
-      // Both colours share one floor: the configured minimum, raised by the deploy workflow to
-      // the active colour's size before a switch (so the new colour takes the traffic at the same
-      // size) and kept there for the rollback window (so the previous colour is still warm).
-      const floor = ReplicaFloorVariable.of(this, name).floorWithin(resolved.replicas.min, resolved.replicas.max);
+      // Both colours share one floor: the configured minimum, held at the live size during a
+      // deployment and its rollback window (so the new colour takes the traffic at the same size
+      // and the previous one stays warm).
+      const floor = new WarmStandby(this, "warm-standby", { serviceName: name, namespace }).floorWithin(
+        resolved.replicas.min,
+        resolved.replicas.max,
+      );
       for (const color of DEPLOYMENT_COLORS) {
         const selector = deploymentSelector(name, color);
         deployments[color] = new WebServiceDeployment(

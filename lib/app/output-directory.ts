@@ -130,6 +130,9 @@ function isRunning(pid: number): boolean {
   }
 }
 
+/** A stack's synthesized JSON, in its folder under `stacks/`. */
+const SYNTHESIZED_FILE = "cdk.tf.json";
+
 /** Removes a scratch directory made by `createScratchDirectory`, whatever state it is in. */
 export function removeScratchDirectory(scratch: string, fileSystem: OutputFileSystem = NODE_FILE_SYSTEM): void {
   fileSystem.rmSync(path.dirname(scratch), { recursive: true, force: true });
@@ -140,12 +143,15 @@ export function removeScratchDirectory(scratch: string, fileSystem: OutputFileSy
  * `.terraform/`, lock files) are carried over into the new tree first, by hard link where the file
  * system allows, then the old tree is renamed aside and the new one renamed into place. Any failure
  * before the second rename leaves `outdir` as it was; a failure of the second rename puts the old
- * tree back. Stack folders the app no longer produces are not carried over, as the cdktf CLI does.
+ * tree back. Stack folders the app no longer produces are not carried over, as the cdktf CLI does,
+ * unless `keepOtherStacks`: a synth of some services only keeps the other stacks' folders without
+ * their synthesized JSON, so their committed lock files and `.terraform/` survive it.
  */
 export function replaceOutputDirectory(
   scratch: string,
   outdir: string,
   fileSystem: OutputFileSystem = NODE_FILE_SYSTEM,
+  keepOtherStacks = false,
 ): void {
   try {
     const resolved = physicalPath(outdir, fileSystem);
@@ -153,15 +159,19 @@ export function replaceOutputDirectory(
       fileSystem.renameSync(scratch, resolved);
       return;
     }
+    // Read before carrying over, which creates the folders it keeps.
+    const producedStacks = new Set(
+      exists(path.join(scratch, Manifest.stacksFolder), fileSystem)
+        ? fileSystem.readdirSync(path.join(scratch, Manifest.stacksFolder))
+        : [],
+    );
     carryOver(resolved, scratch, fileSystem, (relative) => {
       const [first, stack, ...rest] = relative;
-      // Inside stacks/, only folders of stacks the app still produces are kept.
-      return !(
-        first === Manifest.stacksFolder &&
-        stack !== undefined &&
-        rest.length === 0 &&
-        !exists(path.join(scratch, first, stack), fileSystem)
-      );
+      if (first !== Manifest.stacksFolder || stack === undefined) return true;
+      const produced = producedStacks.has(stack);
+      // Inside stacks/, only folders of stacks the app still produces are kept, or with
+      // keepOtherStacks every folder, without the JSON of a stack this synth did not write.
+      return keepOtherStacks ? produced || rest.join("/") !== SYNTHESIZED_FILE : produced || rest.length > 0;
     });
     const backup = fileSystem.mkdtempSync(siblingPrefix(resolved, "previous"));
     fileSystem.rmSync(backup, { recursive: true, force: true });

@@ -101,9 +101,11 @@ export async function runSynthCommand(context: SynthCommandContext): Promise<num
       {
         env: context.env,
         fileSystem: context.fileSystem,
+        partial: services !== undefined,
         progress: {
           built: (stacks) => {
-            progress(`built ${stacks} stacks (${seconds(performance.now() - stageStarted)})`);
+            // Each stack is built as it is written, one service at a time (stageDeliveryApp).
+            progress(`${stacks} stacks to build and write (${seconds(performance.now() - stageStarted)})`);
           },
           stack: (id, milliseconds, guardrails) => {
             progress(`stack ${id} (${seconds(milliseconds)}, guardrails ${seconds(guardrails)})`);

@@ -57,7 +57,7 @@ export function inReportOrder(annotations: readonly SynthAnnotation[]): SynthAnn
 
 /** What a synth reports as it goes: one call per finished stage. */
 export interface SynthProgress {
-  /** The app and its stacks were constructed. */
+  /** The app and its stacks were constructed; for a staged app, the number of stacks it will build is known. */
   readonly built?: (stacks: number) => void;
   /** A stack was synthesized (its guardrails included) and written to the scratch directory. */
   readonly stack?: (id: string, milliseconds: number, guardrailMilliseconds: number) => void;
@@ -69,6 +69,11 @@ export interface SynthOptions {
   readonly progress?: SynthProgress;
   /** The file operations that replace the output. @default node:fs */
   readonly fileSystem?: OutputFileSystem;
+  /**
+   * The app builds some services' stacks only: other stacks' folders keep their lock files and
+   * `.terraform/` (not their JSON). @default false: folders of stacks not built are removed
+   */
+  readonly partial?: boolean;
   /** The environment whose PATH finds terraform for cdktf's version checks. @default process.env */
   readonly env?: NodeJS.ProcessEnv;
 }
@@ -163,7 +168,7 @@ function* synthSteps(
     }
     yield;
     const started = performance.now();
-    replaceOutputDirectory(scratchDir, outdir, fileSystem);
+    replaceOutputDirectory(scratchDir, outdir, fileSystem, options.partial ?? false);
     options.progress?.written?.(performance.now() - started);
     return { annotations, stacks, resources };
   } catch (error) {

@@ -10,6 +10,7 @@ import {
   activeColorVariableName,
   imageVariableName,
   replicaFloorVariableName,
+  warmUntilVariableName,
   secretVariableName,
 } from "../domain/variable-names";
 import { formatFieldPath } from "./config-error";
@@ -119,10 +120,11 @@ function terraformVariableSources(services: readonly ServiceEntry[]): Map<string
       ...DEPLOYMENT_COLORS.map((color) => imageVariableName(name, color)),
       activeColorVariableName(name),
       replicaFloorVariableName(name),
+      warmUntilVariableName(name),
     ]) {
       add(variable, {
         path: namePath,
-        description: `the image, colour or replica-floor variable of service '${name}'`,
+        description: `the image, colour, replica-floor or warm-until variable of service '${name}'`,
         key: variable,
       });
     }

@@ -89,8 +89,11 @@ export function pinnedByDigest(image: PinnedImage): string {
 
 /**
  * The interpreter of the production image and of the build stage that fills its virtual
- * environment: Debian 13's `python3.13` package (3.13.5 in the pinned distroless image). The
- * virtual environment links to this path, so both stages must have it at the same place.
+ * environment: Debian 13's `/usr/bin/python3.13` (package `python3.13-minimal`, 3.13.5 in
+ * distroless's lock; the distroless image's entrypoint, and the target of its `/usr/bin/python3`
+ * link: GoogleContainerTools/distroless python3/python.bzl:21-24, 67-69). The build stage installs
+ * `python3.13`, which brings that package. The virtual environment links to this path, so both
+ * stages must have it at the same place.
  */
 export const PRODUCTION_PYTHON = {
   minorVersion: "3.13",

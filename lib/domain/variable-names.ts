@@ -42,11 +42,22 @@ export function activeColorVariableName(serviceName: string): string {
 
 /**
  * The Terraform variable of a blue-green environment stack that raises the autoscaler floor of
- * both colours of a service (`orders_api_min_replicas`; 0, the default, means the configured
- * minimum). The deploy workflow sets it to the active colour's current replica count before it
- * deploys to the idle colour, so the new colour takes over at the same size, and keeps it until
- * the rollback window has passed, so the previous colour stays warm for an instant rollback.
+ * both colours of a service by hand (`orders_api_min_replicas`; 0, the default, means the
+ * configured minimum), for example ahead of expected load. The deploy workflow does not set it:
+ * during a switch and its rollback window the stack itself holds both colours at the live size
+ * (see `warmUntilVariableName`).
  */
 export function replicaFloorVariableName(serviceName: string): string {
   return `${snakeCase(serviceName)}_min_replicas`;
+}
+
+/**
+ * The Terraform variable of a blue-green environment stack that keeps a service's colours warm
+ * (`orders_api_warm_until`: an RFC 3339 time, or empty). Until that time, every plan holds the
+ * autoscaler floor of both colours at the live replica count it reads from the cluster; the deploy
+ * workflow sets it for the length of a deployment before it deploys to the idle colour, and to the
+ * end of the rollback window once the switch is applied.
+ */
+export function warmUntilVariableName(serviceName: string): string {
+  return `${snakeCase(serviceName)}_warm_until`;
 }

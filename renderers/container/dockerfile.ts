@@ -35,6 +35,18 @@ export interface DockerfileProps {
  * see it and the OpenSSL it links). The virtual environment links to `/usr/bin/python3.13`,
  * which the build stage and the runtime both have from the same Debian release: uv builds no
  * interpreter of its own, and picks wheels for the glibc the runtime has.
+ *
+ * What the distroless image holds, read from its source (GoogleContainerTools/distroless at
+ * cd080764, 2026-08-21): `python3/python.bzl:10-12` sets debian13's Python to "3.13";
+ * `python.bzl:67-69` makes `/usr/bin/python3.13` the entrypoint; `python.bzl:21-24` adds the
+ * links `/usr/bin/python` and `/usr/bin/python3` -> `/usr/bin/python3.13` (distroless's own, as
+ * Debian's `python3` package is not installed); `python3/config.bzl:29-32` installs
+ * `libpython3.13-minimal`, `libpython3.13-stdlib`, `python3.13-minimal` (which holds the binary)
+ * and `python3.13-venv`, locked at 3.13.5-2+deb13u4
+ * (`private/repos/deb/trixie_python.lock.json:260-265`); `python3/testdata/debian13.yaml:3-8`
+ * checks that `/usr/bin/python3 --version` prints "Python 3.13.5". The build stage installs
+ * Debian 13's `python3.13`, whose interpreter is that same `python3.13-minimal` package ("contains
+ * the interpreter": https://packages.debian.org/trixie/python3.13-minimal).
  */
 export function renderDockerfile(props: DockerfileProps): string {
   const packageDirectory = topLevelPackage(props.asgiApp);

@@ -21,7 +21,7 @@ export interface PipelineEnvironment {
    * verified only by the rollout becoming ready
    */
   readonly url?: string;
-  /** The Terraform Cloud workspace of this environment's stack (`workspaceName(prefix, env)`). */
+  /** The Terraform Cloud workspace of the service's stack in this environment (`<prefix>-<env>-<service>`). */
   readonly workspace: string;
   /**
    * Blue-green: the colour the environment stack routes to while the active-colour variable is

@@ -1,4 +1,4 @@
-import { activeColorVariableName, imageVariableName } from "../../../lib/domain";
+import { activeColorVariableName, imageVariableName, warmUntilVariableName } from "../../../lib/domain";
 import { Job } from "../job";
 import type { PipelineEnvironmentName, ServicePipelineProps } from "../pipeline-props";
 import { Step } from "../step";
@@ -78,6 +78,9 @@ export function deploymentJob(props: DeploymentJobProps): Job {
             IMAGE_VARIABLE_BLUE: imageVariableName(service, "blue"),
             IMAGE_VARIABLE_GREEN: imageVariableName(service, "green"),
             ACTIVE_COLOR_VARIABLE: activeColorVariableName(service),
+            WARM_UNTIL_VARIABLE: warmUntilVariableName(service),
+            // Set by the environment stack from environments.<env>.rollbackWindowMinutes.
+            ROLLBACK_WINDOW_MINUTES: "${{ vars.ROLLBACK_WINDOW_MINUTES }}",
             // What the environment stack routes to while the variable is empty (config activeColor).
             DEFAULT_ACTIVE_COLOR: environment.defaultActiveColor ?? DEFAULT_ACTIVE_COLOR,
           }
@@ -92,7 +95,9 @@ export function deploymentJob(props: DeploymentJobProps): Job {
       verifySignatureStep(pipeline, pipeline.signing ?? "keyless"),
       recordDeploymentStep(name === "production"),
       ...(environment.canary === undefined
-        ? (blueGreen ? blueGreenSteps : rollingSteps)(healthCheckStep(pipeline, name))
+        ? blueGreen
+          ? blueGreenSteps(healthCheckStep(pipeline, name), deploymentTimeoutMinutes(pipeline, name))
+          : rollingSteps(healthCheckStep(pipeline, name))
         : [
             canaryStartStep(),
             ...rollingSteps(canaryWaitStep(environment.canary.verdictTimeoutSeconds), healthCheckStep(pipeline, name)),
