@@ -404,7 +404,7 @@ describe("least privilege in the cluster", () => {
       ["apps/v1", "Deployment", "orders-production"],
     ]);
     // A kubernetes_resources lookup is a List call (provider v2.38.0 manifest/provider/datasource.go:159).
-    const [role] = objectsOfKind<IRole>(kubernetesObjectsOf(stackOf(app, "production-cluster")), "Role");
+    const [role] = objectsOfKind<IRole>(kubernetesObjectsOf(stackOf(app, clusterStackId("production"))), "Role");
     expect(role?.metadata?.namespace).toBe("orders-production");
     const rule = role?.rules?.find((candidate) => candidate.apiGroups?.includes("apps"));
     expect(rule?.resources).toContain("deployments");
