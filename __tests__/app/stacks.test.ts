@@ -9,14 +9,15 @@ describe("the synthesized app", () => {
   const app = synthesizeDefaultConfig();
 
   it("has a github and a per-environment stack for each service, each environment's shared and cluster stacks, and development", () => {
+    // In deployment order: namespaces, each environment's shared stack, then service by service.
     expect(STACK_IDS).toEqual([
-      "github-orders-api",
-      "staging",
-      "staging-orders-api",
-      "production",
-      "production-orders-api",
       "cluster-staging",
       "cluster-production",
+      "staging",
+      "production",
+      "github-orders-api",
+      "staging-orders-api",
+      "production-orders-api",
       "development",
     ]);
     expect(Object.keys(app.stacks).sort()).toEqual([...STACK_IDS].sort());
@@ -155,10 +156,10 @@ describe("Terraform Cloud", () => {
 
   it("gives every deployed stack and each cluster stack its own workspace, named <prefix>-<stack id>", () => {
     expect(DEPLOYED_STACK_IDS).toEqual([
-      "github-orders-api",
       "staging",
-      "staging-orders-api",
       "production",
+      "github-orders-api",
+      "staging-orders-api",
       "production-orders-api",
     ]);
     for (const id of [...DEPLOYED_STACK_IDS, "cluster-staging", "cluster-production"]) {

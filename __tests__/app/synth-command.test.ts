@@ -76,7 +76,7 @@ describe("npm run synth", () => {
   it("writes cdktf.out/stacks/<id>/cdk.tf.json for every stack and a manifest, with a line per stage and a summary", () => {
     expect(first.stderr.replace(/\d+\.\d\d s/g, "T s").split("\n")).toEqual([
       "synth: config/delivery.yaml is valid (T s)",
-      `synth: built ${STACK_IDS.length} stacks (T s)`,
+      `synth: ${STACK_IDS.length} stacks to build and write (T s)`,
       ...STACK_IDS.map((id) => `synth: stack ${id} (T s, guardrails T s)`),
       "synth: replaced cdktf.out (T s)",
       expect.stringMatching(
