@@ -55,7 +55,7 @@ function serviceStackIds(service: string): string[] {
 /**
  * A stack's text with one service's name, in each spelling the output uses (`service-007`,
  * `service_007`, `SERVICE_007`), written as another's, and the hashes derived from names and
- * contents (construct id suffixes, file digests) blanked: what is left is the service's shape.
+ * contents (construct id suffixes, SHA-256 file digests, git blob SHA-1s) blanked: what is left is the service's shape.
  */
 function asService(text: string, from: string, to: string): string {
   const spellings = (name: string) => [name, snakeCase(name), snakeCase(name).toUpperCase()];
@@ -64,7 +64,7 @@ function asService(text: string, from: string, to: string): string {
   spellings(from).forEach((spelling, index) => {
     result = result.split(spelling).join(targets[index] ?? "");
   });
-  return result.replace(/_[0-9A-F]{8}\b/g, "_<hash>").replace(/\b[0-9a-f]{64}\b/g, "<digest>");
+  return result.replace(/_[0-9A-F]{8}\b/g, "_<hash>").replace(/\b(?:[0-9a-f]{40}|[0-9a-f]{64})\b/g, "<digest>");
 }
 
 describe("synth at scale", () => {
