@@ -116,7 +116,6 @@ export interface DeliveryPlan {
   readonly unchanged: readonly string[];
 }
 
-
 /**
  * What a delivery runs: the head stacks whose `cdk.tf.json` text differs from the base's, or that
  * the base lacks (every stack without a base), in dependency order. Stacks with local state and
