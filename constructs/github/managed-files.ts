@@ -184,21 +184,20 @@ function proposeInPullRequest(
   });
   const onlyStale = (value: (entry: (typeof onTarget)[number]) => string) =>
     Token.asList(Fn.concat(onTarget.map((entry) => Token.asList(conditional(entry.stale, [value(entry)], [])))));
+  // Each is a local, so that expressions using them hold a reference: cdktf 0.21 resolves every
+  // element of a nested function argument list again at each level (lib/tfExpression.js,
+  // resolveExpressionPart), so nesting these lists inside join/sha256/substr multiplies the work.
   const stalePaths = new TerraformLocal(
     scope,
     "stale-paths",
     onlyStale((entry) => entry.file.path),
   );
-  const key = Fn.substr(
-    Fn.sha256(
-      Fn.join(
-        "\n",
-        onlyStale((entry) => Fn.join(" ", [entry.file.path, entry.desired, entry.found])),
-      ),
-    ),
-    0,
-    PROPOSAL_KEY_LENGTH,
+  const staleEntries = new TerraformLocal(
+    scope,
+    "stale-entries",
+    onlyStale((entry) => Fn.join(" ", [entry.file.path, entry.desired, entry.found])),
   );
+  const key = Fn.substr(Fn.sha256(Fn.join("\n", staleEntries.asList)), 0, PROPOSAL_KEY_LENGTH);
   // Empty, or the one head branch of the current proposal.
   const proposal = new TerraformLocal(
     scope,
