@@ -1,7 +1,7 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { buildDeliveryApp, deployedStackIds, stackIdsOf, type DeliveryAppOptions } from "../../lib/app/app";
+import { buildDeliveryApp, stackEntries, type DeliveryAppOptions } from "../../lib/app/app";
 import { loadConfig, type DeliveryConfig } from "../../lib/config";
 import { synthesizeAllOrNothing, type SynthAnnotation } from "../../lib/app/synth";
 import { readSynthesizedStacks } from "../../lib/terraform-json/synthesized-output";
@@ -59,11 +59,15 @@ export function stackOf(app: SynthesizedApp, id: string): TerraformJson {
   return stack;
 }
 
+const DEFAULT_ENTRIES = stackEntries(loadDefaultConfig());
+
 /** Every stack id of the default config, in deployment order. */
-export const STACK_IDS: readonly string[] = stackIdsOf(loadDefaultConfig());
+export const STACK_IDS: readonly string[] = DEFAULT_ENTRIES.map((entry) => entry.id);
 
 /** The default config's stacks a pipeline deploys (not the cluster and development stacks). */
-export const DEPLOYED_STACK_IDS: readonly string[] = deployedStackIds(loadDefaultConfig());
+export const DEPLOYED_STACK_IDS: readonly string[] = DEFAULT_ENTRIES.filter(
+  (entry) => entry.kind !== "cluster" && entry.kind !== "development",
+).map((entry) => entry.id);
 
 /** The stacks of one part of the layout: every `github-<service>`, or an environment's shared and service stacks. */
 export type StackGroup = "github" | "staging" | "production";

@@ -82,14 +82,22 @@ function selectedServices(config: DeliveryConfig, names: readonly string[] | und
   if (names === undefined) {
     return [...config.services];
   }
-  const known = new Set(config.services.map((service) => service.name));
-  const unknown = names.filter((name) => !known.has(name));
+  const unknown = unknownServiceNames(config, names);
   if (unknown.length > 0) {
     throw new ServiceSelectionError(
-      `DELIVERY_SERVICES names no configured service: ${unknown.join(", ")} (configured: ${[...known].join(", ")})`,
+      `DELIVERY_SERVICES names no configured service: ${unknown.join(", ")} (configured: ${config.services.map((service) => service.name).join(", ")})`,
     );
   }
   return config.services.filter((service) => names.includes(service.name));
+}
+
+/** The names of a service selection that the config has no service of, in selection order. */
+export function unknownServiceNames(
+  config: { readonly services: readonly { readonly name: string }[] },
+  names: readonly string[],
+): string[] {
+  const known = new Set(config.services.map((service) => service.name));
+  return names.filter((name) => !known.has(name));
 }
 
 /** The service selection names a service the config does not have. */
@@ -236,11 +244,4 @@ function required(service: ServiceConfig | undefined, entry: StackEntry): Servic
 /** The ids of `stackEntries(config, services)`, in deployment order. */
 export function stackIdsOf(config: DeliveryConfig, services?: readonly string[]): string[] {
   return stackEntries(config, services).map((entry) => entry.id);
-}
-
-/** The stacks a pipeline or Terraform Cloud deploys: all but the cluster and development stacks. */
-export function deployedStackIds(config: DeliveryConfig): string[] {
-  return stackEntries(config)
-    .filter((entry) => entry.kind !== "cluster" && entry.kind !== "development")
-    .map((entry) => entry.id);
 }

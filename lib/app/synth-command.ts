@@ -1,5 +1,5 @@
 import { ConfigError, formatConfigWarning, readConfig } from "../config";
-import { stageDeliveryApp } from "./app";
+import { stageDeliveryApp, unknownServiceNames } from "./app";
 import { ToolError } from "./binary-version-checks";
 import { OutputError, type OutputFileSystem } from "./output-directory";
 import { parseServiceList, settingsFromEnvironment } from "./settings";
@@ -83,7 +83,7 @@ export async function runSynthCommand(context: SynthCommandContext): Promise<num
     }
     progress(`${settings.configFile} is valid (${seconds(performance.now() - stageStarted)})`);
     if (services !== undefined) {
-      checkServiceSelection(services, config.services, servicesFlag === undefined ? "DELIVERY_SERVICES" : "--services");
+      checkServiceSelection(services, config, servicesFlag === undefined ? "DELIVERY_SERVICES" : "--services");
       progress(`only the stacks of ${services.join(", ")} and the shared stacks`);
     }
     await checkpoint();
@@ -159,16 +159,16 @@ function parseArguments(argv: readonly string[]): { quiet: boolean; services?: s
 /** A selection naming a service the config does not have is a mistake, not an empty synth. */
 function checkServiceSelection(
   selected: readonly string[],
-  configured: readonly { readonly name: string }[],
+  config: { readonly services: readonly { readonly name: string }[] },
   source: string,
 ): void {
-  const names = new Set(configured.map((service) => service.name));
-  const unknown = selected.filter((name) => !names.has(name));
+  const unknown = unknownServiceNames(config, selected);
+  const names = config.services.map((service) => service.name);
   if (unknown.length > 0) {
     throw new ConfigError(source === "--services" ? "command line" : "environment variables", [
       {
         field: source,
-        message: `names no configured service: ${unknown.join(", ")}; configured: ${[...names].join(", ")}`,
+        message: `names no configured service: ${unknown.join(", ")}; configured: ${names.join(", ")}`,
       },
     ]);
   }

@@ -3,11 +3,11 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { buildDeliveryApp, type DeliveryAppOptions } from "../../lib/app/app";
 import {
-  clusterStackId,
   DEVELOPMENT_STACK_ID,
   ENVIRONMENT_NAMES,
   environmentStackId,
   githubStackId,
+  isClusterStackId,
   serviceEnvironmentStackId,
 } from "../../lib/domain";
 import { loadConfig, type DeliveryConfig } from "../../lib/config";
@@ -74,6 +74,6 @@ function deploymentRank(id: string): number {
     if (id.startsWith(serviceEnvironmentStackId(environment, ""))) return rank + 1;
     rank += 2;
   }
-  if (ENVIRONMENT_NAMES.some((environment) => id === clusterStackId(environment))) return rank;
+  if (isClusterStackId(id)) return rank;
   return id === DEVELOPMENT_STACK_ID ? rank + 1 : rank + 2;
 }
